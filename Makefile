@@ -1,0 +1,74 @@
+# factcard — `make help` lists the targets.
+#
+# Everything the tests need beyond Go itself (the S3-compatible server, the Lambda
+# emulator, the linter, Chromium) is built or installed here, pinned, into a cache
+# outside the checkout so a fresh clone reuses it.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+GO ?= go
+# Pinned tool versions. Bump deliberately; the cache keys on the version.
+VERSITYGW_VERSION := v1.8.0
+RIE_VERSION := v0.0.0-20261030222936-bef5c4ba774d
+STATICCHECK_VERSION := v0.8.2
+
+CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/factcard
+TOOLS_DIR := $(CACHE_DIR)/tools
+VERSITYGW := $(TOOLS_DIR)/versitygw-$(VERSITYGW_VERSION)
+RIE := $(TOOLS_DIR)/aws-lambda-rie-$(RIE_VERSION)
+STATICCHECK := $(TOOLS_DIR)/staticcheck-$(STATICCHECK_VERSION)
+
+# Address `make run` serves on.
+ADDR ?= 127.0.0.1:8080
+
+.PHONY: help
+help: ## List the targets.
+	@awk 'BEGIN {FS = ":.*?## "} /^[a-zA-Z0-9_%-]+:.*?## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: run
+run: ## Serve the cards and API locally on $(ADDR) (directory store under ./.factcard, no AWS).
+	$(GO) run ./cmd/factcard serve --addr $(ADDR)
+
+.PHONY: test
+test: lint tools ## Run the whole suite: lint, unit, S3 (versitygw), Lambda emulator and browser tests.
+	FACTCARD_VERSITYGW=$(VERSITYGW) FACTCARD_RIE=$(RIE) \
+		$(GO) test -count=1 -timeout 20m ./...
+
+.PHONY: lint
+lint: $(STATICCHECK) ## gofmt, go vet and staticcheck.
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+		if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(STATICCHECK) ./...
+
+.PHONY: tools
+tools: $(VERSITYGW) $(RIE) ## Build the pinned test servers (versitygw, aws-lambda-rie) into the cache.
+
+# go install into a temporary GOBIN, then rename: a half-built tool never looks finished.
+define go_install
+	@mkdir -p $(TOOLS_DIR)
+	@echo "building $(notdir $@) (once; cached in $(TOOLS_DIR))"
+	@tmp=$$(mktemp -d $(TOOLS_DIR)/.build-XXXXXX) && \
+		GOBIN=$$tmp CGO_ENABLED=0 $(GO) install $(1) && \
+		mv $$tmp/$(2) $@ && rm -rf $$tmp
+endef
+
+$(VERSITYGW):
+	$(call go_install,github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION),versitygw)
+
+$(RIE):
+	$(call go_install,github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION),aws-lambda-rie)
+
+$(STATICCHECK):
+	$(call go_install,honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION),staticcheck)
+
+.PHONY: clean
+clean: ## Remove build output and the local card store (keeps the tool cache).
+	rm -rf build .aws-sam .factcard render/testdata/failed
+
+.PHONY: clean-tools
+clean-tools: ## Remove the cached tools; the next `make test` rebuilds them.
+	rm -rf $(TOOLS_DIR)

@@ -1,0 +1,137 @@
+// Package facts holds factcard's curated dataset of sourced quotes: its schema, the
+// embedded data, loading, lookup and validation.
+//
+// A card puts words in a real person's mouth, so every fact here is verbatim from a
+// source document the repository names, with the speaker, role and date exactly as that
+// source gives them. Nothing in this package talks to AWS, reads the environment or
+// touches the disk.
+package facts
+
+import (
+	"fmt"
+	"time"
+)
+
+// Fact is one curated quote with its attribution and provenance.
+type Fact struct {
+	// ID is the stable slug that names the fact in URLs and storage keys:
+	// lower-case letters, digits and single hyphens, at most 64 characters.
+	ID string `json:"id"`
+	// Quote is the quoted words, verbatim from the source, without the
+	// surrounding quotation marks (the renderer adds those of the language).
+	Quote string `json:"quote"`
+	// Language is the BCP 47 tag of the quote's language, one of Languages.
+	Language string `json:"language"`
+	// Speaker is who said it, as the source names them.
+	Speaker Speaker `json:"speaker"`
+	// Said is when it was said, as precisely as the source allows.
+	Said Date `json:"said"`
+	// Medium is how it was said (a post on X, a briefing, ...).
+	Medium Medium `json:"medium"`
+	// Source is the document the quote was curated from.
+	Source Source `json:"source"`
+	// Note records curation decisions a reader of the data should know about,
+	// such as a fragment quoted mid-sentence. It is not shown on cards.
+	Note string `json:"note,omitempty"`
+}
+
+// Speaker is the person or body a quote is attributed to.
+type Speaker struct {
+	// Name is the name exactly as the source gives it ("Dr. S. Jaishankar", "India").
+	Name string `json:"name"`
+	// Role is the title or office the source gives, if any ("External Affairs Minister").
+	Role string `json:"role,omitempty"`
+	// Handle is the social-media handle the source shows, if any ("@DrSJaishankar").
+	Handle string `json:"handle,omitempty"`
+}
+
+// Precision says how a Date was obtained from its source.
+type Precision string
+
+// The precisions a Date can have.
+const (
+	// Stated: the source gives the calendar date itself.
+	Stated Precision = "stated"
+	// Resolved: the source gives a relative day ("Friday", "this morning"),
+	// resolved against a date the source itself carries; AsGiven keeps the words
+	// and Note says how it was resolved.
+	Resolved Precision = "resolved"
+	// Unknown: the source gives no date. Value is empty.
+	Unknown Precision = "unknown"
+)
+
+// Date is a calendar day with a record of how it was derived from the source.
+type Date struct {
+	// Value is the day in ISO 8601 form (YYYY-MM-DD), empty when Precision is Unknown.
+	Value string `json:"value,omitempty"`
+	// Precision says whether the source stated the date, implied it, or gave none.
+	Precision Precision `json:"precision"`
+	// AsGiven is the source's own words for the date ("May 10, 2025", "Friday").
+	AsGiven string `json:"as_given,omitempty"`
+	// Note explains a resolution or an absence.
+	Note string `json:"note,omitempty"`
+}
+
+// Known reports whether the date has a calendar value.
+func (d Date) Known() bool { return d.Precision != Unknown && d.Value != "" }
+
+// Time returns the date as midnight UTC. It fails for an unknown or malformed date.
+func (d Date) Time() (time.Time, error) {
+	if !d.Known() {
+		return time.Time{}, fmt.Errorf("date is unknown")
+	}
+	return time.Parse(time.DateOnly, d.Value)
+}
+
+// Medium is how a quote was delivered.
+type Medium string
+
+// The media a fact can have.
+const (
+	PostOnX            Medium = "post-on-x"
+	Briefing           Medium = "briefing"
+	RemarksToReporters Medium = "remarks-to-reporters"
+	PhoneCall          Medium = "phone-call"
+	Statement          Medium = "statement"
+	// Unspecified: the source does not say how the words were delivered.
+	Unspecified Medium = "unspecified"
+)
+
+var mediumLabels = map[Medium]string{
+	PostOnX:            "Post on X",
+	Briefing:           "Briefing",
+	RemarksToReporters: "Remarks to reporters",
+	PhoneCall:          "Phone call",
+	Statement:          "Statement",
+	Unspecified:        "",
+}
+
+// Label returns the medium's human-readable name ("Post on X"), or "" for
+// Unspecified and unknown media.
+func (m Medium) Label() string { return mediumLabels[m] }
+
+// Valid reports whether m is one of the known media.
+func (m Medium) Valid() bool {
+	_, ok := mediumLabels[m]
+	return ok
+}
+
+// Source describes the document a fact was curated from.
+type Source struct {
+	// ID names the source within the dataset.
+	ID string `json:"id"`
+	// Document is the file name of the source text (under shared/sources/ in the
+	// project's records), so the quote can be checked against it.
+	Document string `json:"document"`
+	// Headline is the source's headline or title, verbatim.
+	Headline string `json:"headline"`
+	// Publisher is who published it, only when the source states it.
+	Publisher string `json:"publisher,omitempty"`
+	// URL is where it was published, only when the source states it.
+	URL string `json:"url,omitempty"`
+	// Published is the publication date, with how it was derived.
+	Published Date `json:"published"`
+}
+
+// Languages lists the language tags a fact may have: those the renderer shapes.
+var Languages = []string{"en", "hi", "ur"}
