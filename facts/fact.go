@@ -135,3 +135,19 @@ type Source struct {
 
 // Languages lists the language tags a fact may have: those the renderer shapes.
 var Languages = []string{"en", "hi", "ur"}
+
+// Display writes the date out for people: "10 May 2025" when the source states it;
+// for a resolved date the day followed by the source's own words,
+// `9 May 2025 (“Friday” in the source)`; and "Date not given in the source" when
+// the source gives none. A card never shows a resolved date as if it were stated.
+func (d Date) Display() string {
+	t, err := d.Time()
+	if err != nil {
+		return "Date not given in the source"
+	}
+	day := t.Format("2 January 2006")
+	if d.Precision == Resolved && d.AsGiven != "" {
+		return day + " (“" + d.AsGiven + "” in the source)"
+	}
+	return day
+}

@@ -1,0 +1,212 @@
+package facts
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sync"
+)
+
+// MaxDatasetBytes bounds how much Load reads: a dataset of curated quotes is a few
+// kilobytes, so anything near this size is a mistake, not data.
+const MaxDatasetBytes = 4 << 20
+
+//go:embed dataset.json
+var embedded []byte
+
+// Dataset is a validated, read-only set of facts. It is safe for concurrent use.
+type Dataset struct {
+	facts   []Fact
+	index   map[string]int
+	sources []Source
+}
+
+// file is the on-disk shape of a dataset: sources once, facts referring to them by ID.
+type file struct {
+	Sources []json.RawMessage `json:"sources"`
+	Facts   []json.RawMessage `json:"facts"`
+}
+
+// fileFact is a fact as written in the file, with its source given by ID.
+type fileFact struct {
+	ID       string  `json:"id"`
+	Quote    string  `json:"quote"`
+	Language string  `json:"language"`
+	Speaker  Speaker `json:"speaker"`
+	Said     Date    `json:"said"`
+	Medium   Medium  `json:"medium"`
+	Source   string  `json:"source"`
+	Note     string  `json:"note,omitempty"`
+}
+
+var (
+	defaultOnce sync.Once
+	defaultSet  *Dataset
+)
+
+// Default returns the dataset embedded in the binary, parsed and validated once per
+// process. It panics if the embedded data is invalid, like template.Must: that is a
+// build defect, and TestDefault catches it before anything ships.
+func Default() *Dataset {
+	defaultOnce.Do(func() {
+		d, err := Load(bytes.NewReader(embedded))
+		if err != nil {
+			panic("facts: embedded dataset is invalid: " + err.Error())
+		}
+		defaultSet = d
+	})
+	return defaultSet
+}
+
+// Load reads a dataset (JSON, at most MaxDatasetBytes), rejects unknown fields, and
+// validates it. A *ValidationError lists every problem, each naming the fact and field.
+func Load(r io.Reader) (*Dataset, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxDatasetBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read dataset: %w", err)
+	}
+	if len(data) > MaxDatasetBytes {
+		return nil, fmt.Errorf("read dataset: larger than %d bytes; a dataset of quotes is a few kilobytes", MaxDatasetBytes)
+	}
+	var problems problems
+	if off := invalidUTF8(data); off >= 0 {
+		line, col := position(data, off)
+		problems.add(0, "", "", fmt.Sprintf("invalid UTF-8 at line %d, column %d", line, col))
+	}
+	var f file
+	if err := strictUnmarshal(data, &f); err != nil {
+		return nil, &ValidationError{Problems: append(problems, Problem{Message: "parse dataset: " + describeJSONError(data, err)})}
+	}
+	d := &Dataset{index: make(map[string]int, len(f.Facts))}
+	bySource := make(map[string]Source, len(f.Sources))
+	for i, raw := range f.Sources {
+		var s Source
+		if err := strictUnmarshal(raw, &s); err != nil {
+			problems.addSource(i+1, peekID(raw), "", describeJSONError(raw, err))
+			continue
+		}
+		d.sources = append(d.sources, s)
+		if _, dup := bySource[s.ID]; dup {
+			problems.addSource(i+1, s.ID, "id", "duplicate source ID")
+		}
+		bySource[s.ID] = s
+		for _, p := range s.problems() {
+			problems.addSource(i+1, s.ID, p.Field, p.Message)
+		}
+	}
+	for i, raw := range f.Facts {
+		var ff fileFact
+		if err := strictUnmarshal(raw, &ff); err != nil {
+			problems.add(i+1, peekID(raw), "", describeJSONError(raw, err))
+			continue
+		}
+		fact := Fact{ID: ff.ID, Quote: ff.Quote, Language: ff.Language, Speaker: ff.Speaker,
+			Said: ff.Said, Medium: ff.Medium, Note: ff.Note}
+		if s, ok := bySource[ff.Source]; ok {
+			fact.Source = s
+		} else if ff.Source == "" {
+			problems.add(i+1, ff.ID, "source", "required")
+		} else {
+			problems.add(i+1, ff.ID, "source", fmt.Sprintf("%q is not a source listed in this dataset", ff.Source))
+		}
+		if _, dup := d.index[fact.ID]; dup && fact.ID != "" {
+			problems.add(i+1, fact.ID, "id", "duplicate ID")
+		} else {
+			d.index[fact.ID] = len(d.facts)
+		}
+		d.facts = append(d.facts, fact)
+		for _, p := range fact.problems() {
+			problems.add(i+1, fact.ID, p.Field, p.Message)
+		}
+	}
+	if len(f.Facts) == 0 {
+		problems.add(0, "", "facts", "the dataset has no facts")
+	}
+	if len(problems) > 0 {
+		return nil, &ValidationError{Problems: problems}
+	}
+	return d, nil
+}
+
+// Lookup returns the fact with the given ID. The ID is only compared, never used
+// to build a path.
+func (d *Dataset) Lookup(id string) (Fact, bool) {
+	i, ok := d.index[id]
+	if !ok {
+		return Fact{}, false
+	}
+	return d.facts[i], true
+}
+
+// All returns every fact in the dataset's own order (the order of the file).
+// The slice is a copy; changing it does not change the dataset.
+func (d *Dataset) All() []Fact { return slices.Clone(d.facts) }
+
+// Len returns the number of facts.
+func (d *Dataset) Len() int { return len(d.facts) }
+
+// Sources returns the source documents the facts cite, in file order.
+func (d *Dataset) Sources() []Source { return slices.Clone(d.sources) }
+
+// Validate checks the dataset again: every fact and source well formed, IDs unique.
+// Load already does this; Validate exists for datasets built in code.
+func (d *Dataset) Validate() error {
+	var problems problems
+	seen := make(map[string]bool, len(d.facts))
+	for i, f := range d.facts {
+		if seen[f.ID] {
+			problems.add(i+1, f.ID, "id", "duplicate ID")
+		}
+		seen[f.ID] = true
+		for _, p := range f.problems() {
+			problems.add(i+1, f.ID, p.Field, p.Message)
+		}
+	}
+	if len(problems) > 0 {
+		return &ValidationError{Problems: problems}
+	}
+	return nil
+}
+
+// strictUnmarshal decodes exactly one JSON value, rejecting unknown fields and
+// trailing data.
+func strictUnmarshal(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("unexpected data after the top-level value")
+	}
+	return nil
+}
+
+// peekID returns the "id" of a JSON object that failed strict decoding, if it has one,
+// so the error can still name the fact.
+func peekID(raw []byte) string {
+	var v struct {
+		ID string `json:"id"`
+	}
+	_ = json.Unmarshal(raw, &v)
+	return v.ID
+}
+
+// describeJSONError turns a decoding error into a message with a line and column
+// where the decoder gives an offset.
+func describeJSONError(data []byte, err error) string {
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) {
+		line, col := position(data, int(syn.Offset))
+		return fmt.Sprintf("%v (line %d, column %d)", syn, line, col)
+	}
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) {
+		return fmt.Sprintf("%s: got a JSON %s, want %s", typ.Field, typ.Value, typ.Type)
+	}
+	return err.Error()
+}

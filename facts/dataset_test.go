@@ -1,0 +1,258 @@
+package facts
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestDefault(t *testing.T) {
+	d := Default()
+	if d.Len() == 0 {
+		t.Fatal("embedded dataset has no facts")
+	}
+	if err := d.Validate(); err != nil {
+		t.Fatalf("embedded dataset: %v", err)
+	}
+	if Default() != d {
+		t.Error("Default() parsed the dataset twice")
+	}
+	for _, f := range d.All() {
+		// Fixture text must never be served.
+		for _, s := range []string{f.ID, f.Speaker.Name, f.Speaker.Role, f.Source.ID, f.Source.Document} {
+			if strings.Contains(strings.ToLower(s), "fixture") {
+				t.Errorf("fact %q: %q looks like test fixture data; fixtures never enter the served dataset", f.ID, s)
+			}
+		}
+		got, ok := d.Lookup(f.ID)
+		if !ok || got.ID != f.ID {
+			t.Errorf("Lookup(%q) = %q, %v; want the fact", f.ID, got.ID, ok)
+		}
+	}
+}
+
+func TestLookupUnknown(t *testing.T) {
+	d := Default()
+	for _, id := range []string{"", "no-such-fact", "../etc/passwd", strings.ToUpper(d.All()[0].ID)} {
+		if _, ok := d.Lookup(id); ok {
+			t.Errorf("Lookup(%q) found a fact; want none", id)
+		}
+	}
+}
+
+func TestAllIsACopy(t *testing.T) {
+	d := Default()
+	all := d.All()
+	first := all[0].ID
+	all[0].ID = "changed"
+	if d.All()[0].ID != first {
+		t.Error("changing the slice from All() changed the dataset")
+	}
+}
+
+func TestAllStableOrder(t *testing.T) {
+	a, b := Default().All(), Default().All()
+	if !slices.EqualFunc(a, b, func(x, y Fact) bool { return x.ID == y.ID }) {
+		t.Error("All() returned facts in a different order on a second call")
+	}
+}
+
+func TestLoadValid(t *testing.T) {
+	d := loadFile(t, "valid.json")
+	if got, want := d.Len(), 2; got != want {
+		t.Fatalf("Len() = %d, want %d", got, want)
+	}
+	f, ok := d.Lookup("fixture-second")
+	if !ok {
+		t.Fatal("Lookup(fixture-second) found nothing")
+	}
+	if got, want := f.Source.Headline, "Fixture headline (test data, not a real source)"; got != want {
+		t.Errorf("source headline = %q, want %q (the source reference resolved)", got, want)
+	}
+}
+
+func loadFile(t *testing.T, name string) *Dataset {
+	t.Helper()
+	fh, err := os.Open(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	d, err := Load(fh)
+	if err != nil {
+		t.Fatalf("Load(%s): %v", name, err)
+	}
+	return d
+}
+
+// TestLoadBadInput runs every broken file in testdata through Load: each must fail
+// with an error that names the fact (by position and ID) and the field.
+func TestLoadBadInput(t *testing.T) {
+	tests := []struct {
+		file string
+		want []string // substrings of the error, in any order
+	}{
+		{"duplicate-ids.json", []string{`fact 2 ("fixture-fact"): id: duplicate ID`}},
+		{"bad-slug.json", []string{`fact 1 ("Fixture_Fact!"): id: "Fixture_Fact!" is not a slug`}},
+		{"long-id.json", []string{`fact 1 ("aaaa`, `id: `, "at most 64 characters"}},
+		{"empty-quote.json", []string{`fact 1 ("fixture-fact"): quote: required`}},
+		{"quoted-quote.json", []string{`fact 1 ("fixture-fact"): quote: starts with a quotation mark`}},
+		{"impossible-date.json", []string{`fact 1 ("fixture-fact"): said.value: "2025-13-01": month out of range`}},
+		{"day-out-of-range.json", []string{`fact 1 ("fixture-fact"): said.value: "2025-02-30": day out of range`}},
+		{"not-iso-date.json", []string{`said.value: "10 May 2025": not a date in YYYY-MM-DD form`}},
+		{"resolved-without-note.json", []string{`said.precision: a resolved date needs as_given`}},
+		{"unknown-with-value.json", []string{`said.value: must be empty when precision is "unknown"`}},
+		{"unknown-language.json", []string{`fact 1 ("fixture-fact"): language: "xx" is not supported (supported: en, hi, ur)`}},
+		{"missing-source.json", []string{`fact 1 ("fixture-fact"): source: required`}},
+		{"dangling-source.json", []string{`source: "no-such-source" is not a source listed in this dataset`}},
+		{"unknown-field.json", []string{`fact 1 ("fixture-fact"): json: unknown field "speakr"`}},
+		{"unknown-medium.json", []string{`medium: "carrier-pigeon" is not a known medium`}},
+		{"missing-speaker.json", []string{`fact 1 ("fixture-fact"): speaker.name: required`}},
+		{"said-after-published.json", []string{`said.value: 2025-06-01 is after the source's publication date 2025-05-10`}},
+		{"source-without-document.json", []string{`source 1 ("fixture-source"): document: required`}},
+		{"wrong-type.json", []string{`fact 1 ("fixture-fact"): quote: got a JSON number, want string`}},
+		{"no-facts.json", []string{`facts: the dataset has no facts`}},
+		{"not-json.json", []string{"parse dataset: invalid character", "line 2"}},
+		{"trailing-data.json", []string{"unexpected data after the top-level value"}},
+		{"invalid-utf8.json", []string{"invalid UTF-8 at line", `fact 1 ("fixture-fact"): quote: contains invalid UTF-8`}},
+		// Every problem is reported, not just the first.
+		{"many-problems.json", []string{
+			`fact 1 ("Bad Slug"): id:`,
+			`fact 1 ("Bad Slug"): quote: required`,
+			`fact 2 ("fixture-ok"): language: "xx"`,
+			`fact 2 ("fixture-ok"): said.value: "2025-13-01": month out of range`,
+			"4 problems",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.TrimSuffix(tt.file, ".json"), func(t *testing.T) {
+			fh, err := os.Open(filepath.Join("testdata", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer fh.Close()
+			d, err := Load(fh)
+			if err == nil {
+				t.Fatalf("Load(%s) = %d facts, nil error; want an error", tt.file, d.Len())
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("Load(%s) error:\n%v\nwant it to contain %q", tt.file, err, w)
+				}
+			}
+			var ve *ValidationError
+			if !errors.As(err, &ve) {
+				t.Errorf("Load(%s) error is %T, want *ValidationError", tt.file, err)
+			}
+		})
+	}
+}
+
+// endless yields the same byte for ever: Load must stop reading at its limit.
+type endless byte
+
+func (e endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(e)
+	}
+	return len(p), nil
+}
+
+func TestLoadTooLarge(t *testing.T) {
+	r := &countingReader{r: io.Reader(endless(' '))}
+	_, err := Load(r)
+	if err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Fatalf("Load(endless input) error = %v, want a size limit error", err)
+	}
+	if r.n > MaxDatasetBytes+64<<10 {
+		t.Errorf("Load read %d bytes of an endless input; want at most about %d", r.n, MaxDatasetBytes)
+	}
+}
+
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+func TestValidID(t *testing.T) {
+	tests := []struct {
+		id   string
+		want bool
+	}{
+		{"a", true},
+		{"rubio-methods-to-de-escalate", true},
+		{"abc123", true},
+		{strings.Repeat("a", 64), true},
+		{strings.Repeat("a", 65), false},
+		{"", false},
+		{"-a", false},
+		{"a-", false},
+		{"a--b", false},
+		{"A", false},
+		{"a_b", false},
+		{"a/b", false},
+		{"..", false},
+		{"a.png", false},
+		{"é", false},
+	}
+	for _, tt := range tests {
+		if got := ValidID(tt.id); got != tt.want {
+			t.Errorf("ValidID(%q) = %v, want %v", tt.id, got, tt.want)
+		}
+	}
+}
+
+func TestDateDisplay(t *testing.T) {
+	tests := []struct {
+		name string
+		date Date
+		want string
+	}{
+		{"stated", Date{Value: "2025-05-10", Precision: Stated}, "10 May 2025"},
+		{"single digit day", Date{Value: "2025-01-02", Precision: Stated}, "2 January 2025"},
+		{"resolved", Date{Value: "2025-05-09", Precision: Resolved, AsGiven: "Friday", Note: "n"}, "9 May 2025 (“Friday” in the source)"},
+		{"unknown", Date{Precision: Unknown}, "Date not given in the source"},
+		{"malformed", Date{Value: "2025-13-01", Precision: Stated}, "Date not given in the source"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.date.Display(); got != tt.want {
+				t.Errorf("Display() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFactValidate(t *testing.T) {
+	f := Default().All()[0]
+	if err := f.Validate(); err != nil {
+		t.Fatalf("Validate() on a dataset fact: %v", err)
+	}
+	f.Language = "de"
+	err := f.Validate()
+	if err == nil || !strings.Contains(err.Error(), "language") {
+		t.Errorf("Validate() with language de = %v, want an error naming the language field", err)
+	}
+}
+
+func TestMediumLabel(t *testing.T) {
+	if got, want := PostOnX.Label(), "Post on X"; got != want {
+		t.Errorf("PostOnX.Label() = %q, want %q", got, want)
+	}
+	if got := Unspecified.Label(); got != "" {
+		t.Errorf("Unspecified.Label() = %q, want empty", got)
+	}
+	if Medium("fax").Valid() {
+		t.Error(`Medium("fax").Valid() = true, want false`)
+	}
+}

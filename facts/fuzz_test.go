@@ -1,0 +1,42 @@
+package facts
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzLoad feeds arbitrary bytes to Load: it must return an error or a dataset that
+// validates, and never panic.
+func FuzzLoad(f *testing.F) {
+	f.Add(embedded)
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := Load(bytes.NewReader(data))
+		if err != nil {
+			if d != nil {
+				t.Fatalf("Load returned a dataset and an error: %v", err)
+			}
+			return
+		}
+		if err := d.Validate(); err != nil {
+			t.Fatalf("Load accepted a dataset that does not validate: %v", err)
+		}
+		for _, fact := range d.All() {
+			if !ValidID(fact.ID) {
+				t.Fatalf("Load accepted invalid ID %q", fact.ID)
+			}
+			if got, ok := d.Lookup(fact.ID); !ok || got.ID != fact.ID {
+				t.Fatalf("Lookup(%q) failed on a loaded dataset", fact.ID)
+			}
+		}
+	})
+}

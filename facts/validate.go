@@ -1,0 +1,257 @@
+package facts
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxIDLength is the longest a fact ID may be.
+const MaxIDLength = 64
+
+var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// ValidID reports whether id is a well-formed fact ID: lower-case letters, digits and
+// single hyphens, not starting or ending with a hyphen, at most MaxIDLength bytes.
+func ValidID(id string) bool {
+	return len(id) <= MaxIDLength && idPattern.MatchString(id)
+}
+
+// Problem is one thing wrong with a dataset.
+type Problem struct {
+	// Kind is "fact" or "source".
+	Kind string
+	// Index is the 1-based position of the fact or source in the file; 0 for the file as a whole.
+	Index int
+	// ID is the fact's or source's ID, when it has one.
+	ID string
+	// Field is the JSON path of the field at fault ("said.value"), empty if none.
+	Field string
+	// Message says what is wrong.
+	Message string
+}
+
+func (p Problem) String() string {
+	var b strings.Builder
+	if p.Index > 0 {
+		fmt.Fprintf(&b, "%s %d", p.Kind, p.Index)
+		if p.ID != "" {
+			fmt.Fprintf(&b, " (%q)", p.ID)
+		}
+		b.WriteString(": ")
+	}
+	if p.Field != "" {
+		b.WriteString(p.Field + ": ")
+	}
+	b.WriteString(p.Message)
+	return b.String()
+}
+
+// ValidationError lists every problem found in a dataset, not just the first.
+type ValidationError struct {
+	Problems []Problem
+}
+
+func (e *ValidationError) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		lines[i] = p.String()
+	}
+	if len(lines) == 1 {
+		return "invalid dataset: " + lines[0]
+	}
+	return fmt.Sprintf("invalid dataset: %d problems:\n  %s", len(lines), strings.Join(lines, "\n  "))
+}
+
+type problems []Problem
+
+func (ps *problems) add(index int, id, field, msg string) {
+	*ps = append(*ps, Problem{Kind: "fact", Index: index, ID: id, Field: field, Message: msg})
+}
+
+func (ps *problems) addSource(index int, id, field, msg string) {
+	*ps = append(*ps, Problem{Kind: "source", Index: index, ID: id, Field: field, Message: msg})
+}
+
+// fieldProblem is a problem within one fact or source, before it is placed.
+type fieldProblem struct{ Field, Message string }
+
+// Validate reports the first problem with f, naming the field; nil if f is well formed.
+// Dataset loading reports all of them.
+func (f Fact) Validate() error {
+	if ps := f.problems(); len(ps) > 0 {
+		p := ps[0]
+		return fmt.Errorf("fact %q: %s: %s", f.ID, p.Field, p.Message)
+	}
+	return nil
+}
+
+func (f Fact) problems() []fieldProblem {
+	var ps []fieldProblem
+	add := func(field, format string, args ...any) {
+		ps = append(ps, fieldProblem{field, fmt.Sprintf(format, args...)})
+	}
+	switch {
+	case f.ID == "":
+		add("id", "required")
+	case !ValidID(f.ID):
+		add("id", "%q is not a slug: use a-z, 0-9 and single hyphens, at most %d characters", truncate(f.ID, 80), MaxIDLength)
+	}
+	text := func(field, value string, required bool) {
+		switch {
+		case value == "" && required:
+			add(field, "required")
+		case strings.ContainsRune(value, utf8.RuneError):
+			add(field, "contains invalid UTF-8 (or U+FFFD)")
+		case strings.TrimSpace(value) != value:
+			add(field, "has leading or trailing space")
+		case strings.IndexFunc(value, unicode.IsControl) >= 0:
+			add(field, "contains a control character %U", firstRune(value, unicode.IsControl))
+		}
+	}
+	text("quote", f.Quote, true)
+	if q := f.Quote; q != "" && (strings.ContainsAny(q[:1], `"'`) || strings.HasPrefix(q, "“") || strings.HasPrefix(q, "«")) {
+		add("quote", "starts with a quotation mark: store the words only, the renderer adds the marks")
+	}
+	if f.Language == "" {
+		add("language", "required")
+	} else if !slices.Contains(Languages, f.Language) {
+		add("language", "%q is not supported (supported: %s)", f.Language, strings.Join(Languages, ", "))
+	}
+	text("speaker.name", f.Speaker.Name, true)
+	text("speaker.role", f.Speaker.Role, false)
+	text("speaker.handle", f.Speaker.Handle, false)
+	for _, p := range f.Said.problems() {
+		add("said."+p.Field, "%s", p.Message)
+	}
+	if f.Medium == "" {
+		add("medium", "required (use %q when the source does not say)", Unspecified)
+	} else if !f.Medium.Valid() {
+		add("medium", "%q is not a known medium (known: %s)", f.Medium, strings.Join(mediaNames(), ", "))
+	}
+	text("note", f.Note, false)
+	said, err1 := f.Said.Time()
+	published, err2 := f.Source.Published.Time()
+	if err1 == nil && err2 == nil && said.After(published) {
+		add("said.value", "%s is after the source's publication date %s", f.Said.Value, f.Source.Published.Value)
+	}
+	return ps
+}
+
+func (s Source) problems() []fieldProblem {
+	var ps []fieldProblem
+	add := func(field, format string, args ...any) {
+		ps = append(ps, fieldProblem{field, fmt.Sprintf(format, args...)})
+	}
+	if !ValidID(s.ID) {
+		add("id", "%q is not a slug: use a-z, 0-9 and single hyphens", truncate(s.ID, 80))
+	}
+	if s.Document == "" {
+		add("document", "required: the file name of the source text")
+	} else if strings.ContainsAny(s.Document, `/\`) || strings.HasPrefix(s.Document, ".") {
+		add("document", "%q must be a plain file name", s.Document)
+	}
+	if strings.TrimSpace(s.Headline) == "" {
+		add("headline", "required")
+	}
+	if s.URL != "" {
+		if u, err := url.Parse(s.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			add("url", "%q is not an absolute http(s) URL", s.URL)
+		}
+	}
+	for _, p := range s.Published.problems() {
+		add("published."+p.Field, "%s", p.Message)
+	}
+	return ps
+}
+
+func (d Date) problems() []fieldProblem {
+	var ps []fieldProblem
+	add := func(field, format string, args ...any) {
+		ps = append(ps, fieldProblem{field, fmt.Sprintf(format, args...)})
+	}
+	switch d.Precision {
+	case Stated, Resolved:
+		if d.Value == "" {
+			add("value", "required when precision is %q", d.Precision)
+		} else if _, err := time.Parse(time.DateOnly, d.Value); err != nil {
+			add("value", "%q: %s", truncate(d.Value, 40), dateMessage(err))
+		}
+		if d.Precision == Resolved && (d.AsGiven == "" || d.Note == "") {
+			add("precision", "a resolved date needs as_given (the source's words) and a note saying how it was resolved")
+		}
+	case Unknown:
+		if d.Value != "" {
+			add("value", "must be empty when precision is %q", Unknown)
+		}
+	case "":
+		add("precision", "required (%s, %s or %s)", Stated, Resolved, Unknown)
+	default:
+		add("precision", "%q is not one of %s, %s, %s", d.Precision, Stated, Resolved, Unknown)
+	}
+	return ps
+}
+
+// dateMessage turns a time.Parse error into the part a person needs.
+func dateMessage(err error) string {
+	var pe *time.ParseError
+	if errors.As(err, &pe) && pe.Message != "" {
+		return strings.TrimPrefix(pe.Message, ": ")
+	}
+	return "not a date in YYYY-MM-DD form"
+}
+
+func mediaNames() []string {
+	names := make([]string, 0, len(mediumLabels))
+	for m := range mediumLabels {
+		names = append(names, string(m))
+	}
+	slices.Sort(names)
+	return names
+}
+
+func firstRune(s string, f func(rune) bool) rune {
+	for _, r := range s {
+		if f(r) {
+			return r
+		}
+	}
+	return utf8.RuneError
+}
+
+// truncate shortens s to at most n bytes for an error message, on a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+// invalidUTF8 returns the byte offset of the first invalid UTF-8 sequence, or -1.
+func invalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
+
+// position converts a byte offset into a 1-based line and column.
+func position(b []byte, off int) (line, col int) {
+	off = min(max(off, 0), len(b))
+	line = 1 + strings.Count(string(b[:off]), "\n")
+	col = off - strings.LastIndexByte(string(b[:off]), '\n')
+	return line, col
+}
