@@ -111,6 +111,7 @@ func TestLoadBadInput(t *testing.T) {
 		{"dangling-source.json", []string{`source: "no-such-source" is not a source listed in this dataset`}},
 		{"unknown-field.json", []string{`fact 1 ("fixture-fact"): json: unknown field "speakr"`}},
 		{"unknown-medium.json", []string{`medium: "carrier-pigeon" is not a known medium`}},
+		{"bad-speaker-kind.json", []string{`fact 1 ("fixture-fact"): speaker.kind: "robot" is not "person" or "body"`}},
 		{"missing-speaker.json", []string{`fact 1 ("fixture-fact"): speaker.name: required`}},
 		{"said-after-published.json", []string{`said.value: 2025-06-01 is after the source's publication date 2025-05-10`}},
 		{"source-without-document.json", []string{`source 1 ("fixture-source"): document: required`}},

@@ -43,7 +43,19 @@ type Speaker struct {
 	Role string `json:"role,omitempty"`
 	// Handle is the social-media handle the source shows, if any ("@DrSJaishankar").
 	Handle string `json:"handle,omitempty"`
+	// Kind is Person (the default when empty) or Body, for words the source
+	// attributes to a country, government or institution rather than a person.
+	Kind SpeakerKind `json:"kind,omitempty"`
 }
+
+// SpeakerKind says whether a speaker is a person or a body.
+type SpeakerKind string
+
+// The kinds of speaker.
+const (
+	Person SpeakerKind = "person"
+	Body   SpeakerKind = "body"
+)
 
 // Precision says how a Date was obtained from its source.
 type Precision string

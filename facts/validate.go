@@ -127,6 +127,9 @@ func (f Fact) problems() []fieldProblem {
 	text("speaker.name", f.Speaker.Name, true)
 	text("speaker.role", f.Speaker.Role, false)
 	text("speaker.handle", f.Speaker.Handle, false)
+	if k := f.Speaker.Kind; k != "" && k != Person && k != Body {
+		add("speaker.kind", "%q is not %q or %q", k, Person, Body)
+	}
 	for _, p := range f.Said.problems() {
 		add("said."+p.Field, "%s", p.Message)
 	}
