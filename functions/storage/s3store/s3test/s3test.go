@@ -1,0 +1,307 @@
+// Package s3test runs a real S3-compatible server, versitygw, on loopback for
+// tests: Start launches it with an empty temporary root, Client returns an
+// aws-sdk-go-v2 client for it, Env the environment a factcard process needs to
+// reach it. The server checks request signatures and keeps every header S3
+// keeps, which no fake of the SDK does.
+//
+// The versitygw binary is built by `make tools`; `make test` passes its path in
+// FACTCARD_VERSITYGW. Without it, Start skips the test, saying so.
+package s3test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+)
+
+// EnvBinary is the environment variable holding the path of the versitygw
+// binary.
+const EnvBinary = "FACTCARD_VERSITYGW"
+
+// Credentials and region of every Server.
+const (
+	AccessKey = "factcard-test-access"
+	SecretKey = "factcard-test-secret-key"
+	Region    = "us-east-1"
+)
+
+// healthPath is the path versitygw answers unauthenticated health checks on.
+const healthPath = "/healthz"
+
+// startTimeout bounds how long Start waits for the server to answer.
+const startTimeout = 30 * time.Second
+
+// Server is a versitygw process serving S3 on a loopback port, with its
+// objects under a temporary directory. It is stopped when the test that
+// started it ends.
+type Server struct {
+	// Endpoint is the server's base URL, "http://127.0.0.1:PORT".
+	Endpoint string
+	// Addr is the server's host:port.
+	Addr string
+	// AccessKey, SecretKey and Region are what clients sign requests with.
+	AccessKey, SecretKey, Region string
+	// Dir is the server's root directory: one subdirectory per bucket, one
+	// file per object.
+	Dir string
+
+	cmd    *exec.Cmd
+	exited chan struct{} // closed when the process has exited
+	log    *syncBuffer
+	stop   sync.Once
+	tmp    string
+}
+
+// Start starts versitygw from $FACTCARD_VERSITYGW on a free 127.0.0.1 port with
+// an empty root under t.TempDir(), waits until it answers and registers its
+// stop with t.Cleanup; on failure of the test its log is shown. Without the
+// binary it skips t.
+func Start(t testing.TB) *Server {
+	t.Helper()
+	bin := os.Getenv(EnvBinary)
+	if bin == "" {
+		t.Skip("versitygw not found: run `make test` or set " + EnvBinary)
+	}
+	if _, err := os.Stat(bin); err != nil {
+		t.Skipf("versitygw not found (%v): run `make tools` or `make test`, or set %s", err, EnvBinary)
+	}
+	tmp := t.TempDir()
+	// Another process may take the free port between our probe and the
+	// server's listen; then try another.
+	var lastErr error
+	for attempt := range 3 {
+		dir := filepath.Join(tmp, fmt.Sprintf("root%d", attempt))
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			t.Fatalf("s3test: %v", err)
+		}
+		s, err := start(bin, dir, tmp)
+		if err == nil {
+			t.Cleanup(func() {
+				s.Stop()
+				if t.Failed() {
+					t.Logf("versitygw log:\n%s", s.Log())
+				}
+			})
+			return s
+		}
+		lastErr = err
+		if !strings.Contains(err.Error(), "address already in use") {
+			break
+		}
+	}
+	t.Fatalf("s3test: %v", lastErr)
+	return nil
+}
+
+func start(bin, dir, tmp string) (*Server, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	s := &Server{
+		Endpoint:  "http://" + addr,
+		Addr:      addr,
+		AccessKey: AccessKey,
+		SecretKey: SecretKey,
+		Region:    Region,
+		Dir:       dir,
+		exited:    make(chan struct{}),
+		log:       new(syncBuffer),
+		tmp:       tmp,
+	}
+	// Global flags go before the backend command. --health answers
+	// unauthenticated GETs for the readiness probe; --keep-alive lets clients
+	// reuse connections as they do with S3. Nothing else is enabled: no
+	// admin port, web UI, metrics, event or log webhooks, so the server
+	// reaches nothing beyond its directory.
+	s.cmd = exec.Command(bin,
+		"--access", s.AccessKey,
+		"--secret", s.SecretKey,
+		"--region", s.Region,
+		"--port", addr,
+		"--health", healthPath,
+		"--keep-alive",
+		"--quiet",
+		"posix", dir,
+	)
+	// A clean environment: versitygw reads many settings from variables
+	// (ROOT_ACCESS_KEY, VGW_*, LOGFILE, WEBHOOK, ...) that must not leak in.
+	s.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + tmp, "TMPDIR=" + tmp}
+	s.cmd.Dir = tmp
+	s.cmd.Stdout = s.log
+	s.cmd.Stderr = s.log
+	if err := s.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start versitygw: %w", err)
+	}
+	go func() {
+		s.cmd.Wait()
+		close(s.exited)
+	}()
+	if err := s.waitReady(); err != nil {
+		s.Stop()
+		return nil, fmt.Errorf("%w; versitygw log:\n%s", err, s.Log())
+	}
+	return s, nil
+}
+
+// waitReady polls the health endpoint until the server answers 200.
+func (s *Server) waitReady() error {
+	client := &http.Client{Timeout: time.Second}
+	deadline := time.Now().Add(startTimeout)
+	for {
+		resp, err := client.Get(s.Endpoint + healthPath)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-s.exited:
+			return fmt.Errorf("versitygw exited before answering (%v)", s.cmd.ProcessState)
+		case <-time.After(10 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("versitygw did not answer on %s within %v (last: %v)", s.Endpoint, startTimeout, err)
+		}
+	}
+}
+
+// Stop kills the server and waits for it to exit. Start registers it with
+// t.Cleanup; call it earlier to take the server down. It is safe to call
+// more than once.
+func (s *Server) Stop() {
+	s.stop.Do(func() {
+		s.cmd.Process.Kill()
+		select {
+		case <-s.exited:
+		case <-time.After(10 * time.Second):
+		}
+	})
+}
+
+// Log returns what the server has printed so far.
+func (s *Server) Log() string { return s.log.String() }
+
+// Client returns an S3 client for the server: static credentials,
+// path-style addressing, at most 2 attempts per call with short backoff and
+// no retry quota, and a 30 s cap per call, so that failures are fast.
+func (s *Server) Client(t testing.TB) *s3.Client {
+	t.Helper()
+	return NewClient(s.Endpoint, s.AccessKey, s.SecretKey)
+}
+
+// NewClient returns an S3 client like Server.Client for any endpoint and
+// credentials: a fault proxy in front of a Server, or wrong credentials.
+func NewClient(endpoint, accessKey, secretKey string) *s3.Client {
+	return s3.New(s3.Options{
+		Region:       Region,
+		Credentials:  credentials.NewStaticCredentialsProvider(accessKey, secretKey, ""),
+		BaseEndpoint: aws.String(endpoint),
+		UsePathStyle: true,
+		Retryer: retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = 2
+			o.MaxBackoff = 50 * time.Millisecond
+			o.RateLimiter = ratelimit.None
+		}),
+		HTTPClient: awshttp.NewBuildableClient().WithTimeout(30 * time.Second),
+	})
+}
+
+var bucketSeq atomic.Int64
+
+// CreateBucket creates the bucket name, failing t if it cannot. With name ""
+// it makes up a fresh name. It returns the name.
+func (s *Server) CreateBucket(t testing.TB, name string) string {
+	t.Helper()
+	if name == "" {
+		name = fmt.Sprintf("factcard-test-%d", bucketSeq.Add(1))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := s.Client(t).CreateBucket(ctx, &s3.CreateBucketInput{Bucket: &name}); err != nil {
+		t.Fatalf("s3test: create bucket %q: %v", name, err)
+	}
+	return name
+}
+
+// Env returns the environment variables, as "KEY=value", that let a factcard
+// process reach the server with the SDK's default configuration: the
+// credentials, the region, FACTCARD_S3_ENDPOINT, the instance metadata
+// endpoint disabled (so the SDK never probes it), empty shared config files,
+// and empty values for the variables of a developer's own AWS setup that
+// would otherwise take over (AWS_PROFILE, AWS_SESSION_TOKEN, endpoint URLs).
+// Append it to os.Environ() (later entries win) and add FACTCARD_BUCKET.
+func (s *Server) Env() []string {
+	return []string{
+		"AWS_ACCESS_KEY_ID=" + s.AccessKey,
+		"AWS_SECRET_ACCESS_KEY=" + s.SecretKey,
+		"AWS_SESSION_TOKEN=",
+		"AWS_REGION=" + s.Region,
+		"AWS_DEFAULT_REGION=" + s.Region,
+		"AWS_PROFILE=",
+		"AWS_CONFIG_FILE=" + filepath.Join(s.tmp, "aws-config-none"),
+		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(s.tmp, "aws-credentials-none"),
+		"AWS_ENDPOINT_URL=",
+		"AWS_ENDPOINT_URL_S3=",
+		"AWS_EC2_METADATA_DISABLED=true",
+		"FACTCARD_S3_ENDPOINT=" + s.Endpoint,
+	}
+}
+
+// SetEnv sets the variables of Env for the rest of t with t.Setenv, for code
+// under test that reads the environment in-process (so t must not be
+// parallel).
+func (s *Server) SetEnv(t testing.TB) {
+	t.Helper()
+	for _, kv := range s.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("find a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and concurrent readers.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
