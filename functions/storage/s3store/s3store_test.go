@@ -265,7 +265,7 @@ func TestServerFaults(t *testing.T) {
 	}
 	const (
 		deadline = 300 * time.Millisecond
-		margin   = 700 * time.Millisecond
+		margin   = time.Second
 	)
 	for _, tc := range []struct {
 		mode faultproxy.Mode

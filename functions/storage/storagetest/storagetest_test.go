@@ -112,9 +112,9 @@ func TestFaultyStall(t *testing.T) {
 	f.Stall(storagetest.MethodGet)
 
 	const deadline = 50 * time.Millisecond
+	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), deadline)
 	defer cancel()
-	start := time.Now()
 	_, err := f.Get(ctx, "a")
 	elapsed := time.Since(start)
 	if !errors.Is(err, context.DeadlineExceeded) {

@@ -4,6 +4,15 @@
 // reach it. The server checks request signatures and keeps every header S3
 // keeps, which no fake of the SDK does.
 //
+// For faults, put a faultproxy in front of the server and point the client
+// (or FACTCARD_S3_ENDPOINT, after Env) at the proxy:
+//
+//	srv := s3test.Start(t)
+//	bucket := srv.CreateBucket(t, "")
+//	proxy := faultproxy.Start(t, srv.Addr)
+//	client := s3test.NewClient(proxy.URL(), srv.AccessKey, srv.SecretKey)
+//	proxy.SetMode(faultproxy.Down) // S3 is down
+//
 // The versitygw binary is built by `make tools`; `make test` passes its path in
 // FACTCARD_VERSITYGW. Without it, Start skips the test, saying so.
 package s3test
