@@ -85,7 +85,8 @@ func (f *Faulty) FailNext(n int, err error, methods ...Method) {
 
 // Stall makes calls of the given methods (all methods when none are given)
 // block until their context is done, then return the context's error: a store
-// that accepted the connection and never answers. Heal releases them.
+// that accepted the connection and never answers. Healing the method releases
+// them.
 func (f *Faulty) Stall(methods ...Method) {
 	f.set(methods, func() *fault { return &fault{stall: true} })
 }
@@ -98,7 +99,7 @@ func (f *Faulty) Delay(d time.Duration, methods ...Method) {
 }
 
 // Heal clears the faults of the given methods (all methods when none are
-// given), and lets every stalled call go on to the wrapped store.
+// given), and lets their stalled calls go on to the wrapped store.
 func (f *Faulty) Heal(methods ...Method) {
 	f.set(methods, func() *fault { return nil })
 	f.mu.Lock()
@@ -142,50 +143,56 @@ func (f *Faulty) Stalled() int {
 func (f *Faulty) enter(ctx context.Context, m Method, key string) error {
 	f.mu.Lock()
 	f.calls[m]++
-	flt := f.faults[m]
-	var (
-		err   error
-		stall bool
-		delay time.Duration
-	)
-	if flt != nil {
-		err, stall, delay = flt.err, flt.stall, flt.delay
-		if err != nil && flt.times > 0 {
-			if flt.times--; flt.times == 0 {
-				delete(f.faults, m)
+	f.mu.Unlock()
+	for {
+		f.mu.Lock()
+		flt := f.faults[m]
+		var (
+			err   error
+			stall bool
+			delay time.Duration
+		)
+		if flt != nil {
+			err, stall, delay = flt.err, flt.stall, flt.delay
+			if err != nil && flt.times > 0 {
+				if flt.times--; flt.times == 0 {
+					delete(f.faults, m)
+				}
 			}
 		}
-	}
-	healed := f.healed
-	if stall {
-		f.stalled++
-	}
-	f.mu.Unlock()
+		healed := f.healed
+		if stall {
+			f.stalled++
+		}
+		f.mu.Unlock()
 
-	switch {
-	case err != nil:
-		return fmt.Errorf("faulty %s %s: %w", m, key, err)
-	case stall:
-		defer func() {
+		switch {
+		case err != nil:
+			return fmt.Errorf("faulty %s %s: %w", m, key, err)
+		case stall:
+			select {
+			case <-ctx.Done():
+				err = fmt.Errorf("faulty %s %s: stalled: %w", m, key, context.Cause(ctx))
+			case <-healed:
+			}
 			f.mu.Lock()
 			f.stalled--
 			f.mu.Unlock()
-		}()
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("faulty %s %s: stalled: %w", m, key, context.Cause(ctx))
-		case <-healed:
+			if err != nil {
+				return err
+			}
+			continue // released by Heal: apply the method's fault as it is now
+		case delay > 0:
+			t := time.NewTimer(delay)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return fmt.Errorf("faulty %s %s: delayed: %w", m, key, context.Cause(ctx))
+			case <-t.C:
+			}
 		}
-	case delay > 0:
-		t := time.NewTimer(delay)
-		defer t.Stop()
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("faulty %s %s: delayed: %w", m, key, context.Cause(ctx))
-		case <-t.C:
-		}
+		return nil
 	}
-	return nil
 }
 
 // Get implements storage.Store.

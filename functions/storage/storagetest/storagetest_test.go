@@ -127,7 +127,8 @@ func TestFaultyStall(t *testing.T) {
 		t.Errorf("Head (not stalled) = %v, want ErrNotFound", err)
 	}
 
-	// Heal releases stalled calls to the store.
+	// Healing the method releases its stalled calls to the store; healing
+	// another does not.
 	done := make(chan error)
 	go func() {
 		_, err := f.Get(context.Background(), "a")
@@ -136,12 +137,24 @@ func TestFaultyStall(t *testing.T) {
 	for f.Stalled() != 1 {
 		time.Sleep(time.Millisecond)
 	}
-	f.Heal()
+	f.Heal(storagetest.MethodCreate)
+	select {
+	case err := <-done:
+		t.Fatalf("stalled Get returned %v after Heal(create), want it still stalled", err)
+	case <-time.After(20 * time.Millisecond):
+	}
+	if got := f.Stalled(); got != 1 {
+		t.Errorf("Stalled() = %d after Heal(create), want 1", got)
+	}
+	f.Heal(storagetest.MethodGet)
 	if err := <-done; !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("released Get = %v, want ErrNotFound from the store", err)
 	}
 	if got := f.Stalled(); got != 0 {
 		t.Errorf("Stalled() after Heal = %d, want 0", got)
+	}
+	if got := f.Calls(storagetest.MethodGet); got != 2 {
+		t.Errorf("Calls(get) = %d, want 2: a released call counts once", got)
 	}
 }
 
