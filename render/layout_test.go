@@ -1,0 +1,212 @@
+package render
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/factcard/factcard/facts"
+)
+
+// layoutCase is a fact to lay out on every size and theme.
+type layoutCase struct {
+	name string
+	fact facts.Fact
+}
+
+// layoutCases returns every dataset fact, every fixture, and the longest
+// fixture's first 1, 2, ... 120 words.
+func layoutCases(t *testing.T) []layoutCase {
+	t.Helper()
+	var out []layoutCase
+	for _, f := range facts.Default().All() {
+		out = append(out, layoutCase{"dataset/" + f.ID, f})
+	}
+	fx := loadFixtures(t)
+	for _, name := range []string{"english", "hindi", "urdu", "longest"} {
+		out = append(out, layoutCase{"fixture/" + name, fx[name]})
+	}
+	long := fx["longest"]
+	ws := strings.Fields(long.Quote)
+	if len(ws) != 120 {
+		t.Fatalf("longest fixture has %d words, want 120", len(ws))
+	}
+	for n := 1; n <= len(ws); n++ {
+		f := long
+		f.Quote = strings.Join(ws[:n], " ")
+		out = append(out, layoutCase{fmt.Sprintf("words/%03d", n), f})
+	}
+	return out
+}
+
+// TestLayoutContainment lays out every case on every size and theme and checks
+// what the design promises: every glyph's ink (from its outline, independently of
+// the shaper's extents) inside its block's box, every box inside the safe area, no
+// two boxes overlapping, no ink of one line touching the next line's, and every
+// word of every text on the card.
+func TestLayoutContainment(t *testing.T) {
+	s, err := getShaper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer putShaper(s)
+	for _, lc := range layoutCases(t) {
+		c, err := s.shapeContent(lc.fact)
+		if err != nil {
+			t.Errorf("%s: %v", lc.name, err)
+			continue
+		}
+		for _, size := range Sizes() {
+			for _, th := range themeTable {
+				name := fmt.Sprintf("%s/%s/%s", lc.name, size, th.name)
+				l, err := arrange(c, size, th)
+				if err != nil {
+					t.Errorf("%s: %v", name, err)
+					continue
+				}
+				checkLayout(t, name, s, c, l)
+			}
+		}
+	}
+}
+
+// checkLayout reports every broken promise of l.
+func checkLayout(t *testing.T, name string, s *shaper, c *content, l *layout) {
+	t.Helper()
+	const tol = 0.01 // px of floating-point slack
+	type named struct {
+		what string
+		box  rect
+	}
+	var boxes []named
+	for _, b := range l.text {
+		boxes = append(boxes, named{b.name, b.box})
+		for i, ln := range b.lines {
+			for _, g := range ln.glyphs {
+				ink := outlineInk(s, g, b.size, b.origin[i])
+				if !ink.empty() && !b.box.contains(ink, tol) {
+					t.Errorf("%s: %s line %d: ink of glyph %d (rune %q) at %v is outside the box %v",
+						name, b.name, i, g.id, s.runeAt(c, b.name, g.cluster), ink, b.box)
+				}
+			}
+			if i+1 < len(b.lines) {
+				if a, z := lineInk(s, b, i), lineInk(s, b, i+1); overlapsAny(a, z) {
+					t.Errorf("%s: %s: ink of line %d touches line %d", name, b.name, i, i+1)
+				}
+			}
+		}
+	}
+	for _, sh := range l.shapes {
+		boxes = append(boxes, named{sh.name, sh.box})
+	}
+	for i, a := range boxes {
+		if a.box.empty() {
+			t.Errorf("%s: %s box %v is empty", name, a.what, a.box)
+		}
+		if !l.safe.contains(a.box, tol) {
+			t.Errorf("%s: %s box %v is outside the safe area %v", name, a.what, a.box, l.safe)
+		}
+		for _, b := range boxes[i+1:] {
+			if a.box.overlaps(b.box) {
+				t.Errorf("%s: %s box %v overlaps %s box %v", name, a.what, a.box, b.what, b.box)
+			}
+		}
+	}
+	// Every word is on the card: the runes drawn (all but the spaces that end
+	// lines) are exactly the text's.
+	for _, b := range l.text {
+		p := c.para(b.name)
+		drawn := make([]bool, len(p.text))
+		for _, ln := range b.lines {
+			for _, g := range ln.glyphs {
+				drawn[g.cluster] = true
+			}
+		}
+		for i, r := range p.text {
+			if !drawn[i] && !unicode.IsSpace(r) && !isClusterContinuation(p, i) {
+				t.Errorf("%s: %s: rune %d %q of %q is not on the card", name, b.name, i, r, string(p.text))
+				break
+			}
+		}
+	}
+}
+
+// isClusterContinuation reports whether rune i of p is shaped into a glyph
+// cluster that starts at an earlier rune (a vowel sign, a virama, a ligature).
+func isClusterContinuation(p *para, i int) bool {
+	for _, w := range p.words {
+		for _, pc := range w.pieces {
+			for _, g := range pc.glyphs {
+				if g.cluster == i {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// para returns the paragraph a block of the given name shows.
+func (c *content) para(name string) *para {
+	switch name {
+	case "quote":
+		return c.quote
+	case "speaker":
+		return c.speaker
+	case "role":
+		return c.role
+	case "date":
+		return c.date
+	case "source":
+		return c.source
+	case "brand":
+		return c.brand
+	}
+	panic("no paragraph for block " + name)
+}
+
+func (s *shaper) runeAt(c *content, block string, i int) rune { return c.para(block).text[i] }
+
+// outlineInk returns the bounds of a glyph's outline points (on and off the
+// curve, so a superset of its ink) where draw puts them.
+func outlineInk(s *shaper, g placed, size float64, o point) rect {
+	segs := s.outline(g.face, g.id)
+	if len(segs) == 0 {
+		return rect{}
+	}
+	k := size / float64(s.fd.fonts[g.face].Upem())
+	gx := o.x + (g.x+g.dx)*size
+	gy := o.y - g.dy*size
+	r := rect{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
+	for _, sg := range segs {
+		for _, p := range sg.ArgsSlice() {
+			x, y := gx+float64(p.X)*k, gy-float64(p.Y)*k
+			r = rect{min(r.x0, x), min(r.y0, y), max(r.x1, x), max(r.y1, y)}
+		}
+	}
+	return r
+}
+
+// lineInk returns the ink rects of line i of b.
+func lineInk(s *shaper, b *block, i int) []rect {
+	var out []rect
+	for _, g := range b.lines[i].glyphs {
+		if r := outlineInk(s, g, b.size, b.origin[i]); !r.empty() {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func overlapsAny(a, b []rect) bool {
+	for _, r := range a {
+		for _, q := range b {
+			if r.overlaps(q) {
+				return true
+			}
+		}
+	}
+	return false
+}

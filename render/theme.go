@@ -1,0 +1,141 @@
+package render
+
+import (
+	"image/color"
+	"math"
+)
+
+// theme is one entry of the theme table: the colours a card uses and its type scale.
+// Adding a theme is adding an entry to themeTable and a constant for its name.
+type theme struct {
+	name Theme
+
+	background color.NRGBA
+	text       color.NRGBA // the quote and the speaker's name
+	muted      color.NRGBA // role, date, source
+	accent     color.NRGBA // quotation marks, the rule above the speaker, the brand
+	rule       color.NRGBA // the hairline above the footer
+
+	scale typeScale
+}
+
+// typeScale sizes the text of a card in units of u, a hundredth of the card's
+// "reading width" (see geometry.unit), so every card size shares one scale.
+type typeScale struct {
+	QuoteMax, QuoteMin float64 // the quote is set at the largest size in this range that fits
+	Name               float64 // speaker's name, bold
+	Role               float64 // role and handle
+	Meta, MetaMin      float64 // date and source lines; shrink to MetaMin before failing
+	Brand              float64 // the brand line
+
+	// Line pitch in ems for text in each script family; a paragraph uses the
+	// largest of the scripts it contains. Devanagari's marks above and below the
+	// line and Naskh's tall ascenders and deep descenders need more room than Latin.
+	LeadingLatin, LeadingDevanagari, LeadingArabic float64
+
+	// Vertical gaps in u.
+	QuoteGap  float64 // quote to the accent rule
+	RuleGap   float64 // accent rule to the speaker's name
+	LineGap   float64 // between the name and the role, and between footer lines
+	FooterGap float64 // space kept above the hairline and between it and the footer
+	// The accent rule, in u.
+	RuleWidth, RuleHeight float64
+}
+
+// standardScale is the type scale both built-in themes use.
+var standardScale = typeScale{
+	QuoteMax: 8.0, QuoteMin: 2.2,
+	Name: 3.4, Role: 2.7,
+	Meta: 2.4, MetaMin: 2.0,
+	Brand: 2.4,
+
+	LeadingLatin: 1.28, LeadingDevanagari: 1.5, LeadingArabic: 1.75,
+
+	QuoteGap: 4.0, RuleGap: 2.6, LineGap: 0.8, FooterGap: 3.0,
+	RuleWidth: 7, RuleHeight: 0.6,
+}
+
+// themeTable lists the themes in the order Themes returns them.
+var themeTable = []theme{
+	{
+		name:       ThemeDark,
+		background: color.NRGBA{0x12, 0x15, 0x1b, 0xff},
+		text:       color.NRGBA{0xf5, 0xf2, 0xeb, 0xff},
+		muted:      color.NRGBA{0xa3, 0xab, 0xb8, 0xff},
+		accent:     color.NRGBA{0xf4, 0xb6, 0x3f, 0xff},
+		rule:       color.NRGBA{0x2c, 0x31, 0x3a, 0xff},
+		scale:      standardScale,
+	},
+	{
+		name:       ThemeLight,
+		background: color.NRGBA{0xfa, 0xf7, 0xf0, 0xff},
+		text:       color.NRGBA{0x16, 0x18, 0x1d, 0xff},
+		muted:      color.NRGBA{0x57, 0x5f, 0x6c, 0xff},
+		accent:     color.NRGBA{0xc2, 0x41, 0x0c, 0xff},
+		rule:       color.NRGBA{0xe2, 0xdc, 0xd0, 0xff},
+		scale:      standardScale,
+	},
+}
+
+// lookupTheme returns the table entry for name.
+func lookupTheme(name Theme) (theme, bool) {
+	for _, t := range themeTable {
+		if t.name == name {
+			return t, true
+		}
+	}
+	return theme{}, false
+}
+
+// geometry is a card size's pixel dimensions and safe area.
+type geometry struct {
+	w, h int
+	// Margins as fractions of the short side (x) and of the height (y). Stories keep
+	// more room at the top and bottom, where apps overlay their own controls.
+	marginX, marginY float64
+}
+
+// geometries holds the card sizes. Every margin is at least 5% of the short side.
+var geometries = map[Size]geometry{
+	SizeOG:       {w: 1200, h: 630, marginX: 0.085, marginY: 0.085},
+	SizeSquare:   {w: 1080, h: 1080, marginX: 0.08, marginY: 0.08},
+	SizePortrait: {w: 1080, h: 1350, marginX: 0.08, marginY: 0.07},
+	SizeStory:    {w: 1080, h: 1920, marginX: 0.08, marginY: 0.12},
+}
+
+// unit returns u in pixels: a hundredth of the card's reading width, the smaller of
+// its width and 1.5 times its height, so a wide og card does not get type too large
+// for its height.
+func (g geometry) unit() float64 {
+	rw := float64(g.w)
+	if h := 1.5 * float64(g.h); h < rw {
+		rw = h
+	}
+	return rw / 100
+}
+
+// safe returns the safe area: the card less its margins, in whole pixels.
+func (g geometry) safe() rect {
+	short := g.w
+	if g.h < short {
+		short = g.h
+	}
+	mx := math.Round(g.marginX * float64(short))
+	my := math.Round(g.marginY * float64(g.h))
+	if min := float64(short) * 0.05; my < min {
+		my = min
+	}
+	return rect{mx, my, float64(g.w) - mx, float64(g.h) - my}
+}
+
+// leading returns the line pitch in ems for a paragraph using the given scripts.
+func (s typeScale) leading(set scriptSet) float64 {
+	l := s.LeadingLatin
+	if set&scriptDevanagari != 0 {
+		l = max(l, s.LeadingDevanagari)
+	}
+	if set&scriptArabic != 0 {
+		l = max(l, s.LeadingArabic)
+	}
+	return l
+}
