@@ -14,12 +14,14 @@ GO ?= go
 VERSITYGW_VERSION := v1.8.0
 RIE_VERSION := v0.0.0-20261030222936-bef5c4ba774d
 STATICCHECK_VERSION := v0.8.2
+BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
 
 CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/factcard
 TOOLS_DIR := $(CACHE_DIR)/tools
 VERSITYGW := $(TOOLS_DIR)/versitygw-$(VERSITYGW_VERSION)
 RIE := $(TOOLS_DIR)/aws-lambda-rie-$(RIE_VERSION)
 STATICCHECK := $(TOOLS_DIR)/staticcheck-$(STATICCHECK_VERSION)
+BENCHSTAT := $(TOOLS_DIR)/benchstat-$(BENCHSTAT_VERSION)
 
 # Address `make run` serves on.
 ADDR ?= 127.0.0.1:8080
@@ -44,6 +46,23 @@ lint: $(STATICCHECK) ## gofmt, go vet and staticcheck.
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
 
+# Benchmarks run on one core, BENCH_COUNT times; benchstat prints the medians.
+BENCH_COUNT ?= 6
+
+.PHONY: bench
+bench: $(BENCHSTAT) ## Benchmark the card renderer on one core and print a table (raw results in build/bench-render.txt).
+	@mkdir -p build
+	$(GO) test ./render -run '^$$' -bench . -benchmem -cpu 1 -count $(BENCH_COUNT) > build/bench-render.txt
+	@$(BENCHSTAT) build/bench-render.txt
+
+.PHONY: golden
+golden: ## Regenerate the card golden images in render/testdata/golden (look at them before committing).
+	$(GO) test ./render -run Golden -update
+
+.PHONY: fonts
+fonts: ## Regenerate the embedded font subsets in render/fonts (needs fonts-noto-core and fonttools).
+	render/fonts/subset.sh
+
 .PHONY: tools
 tools: $(VERSITYGW) $(RIE) ## Build the pinned test servers (versitygw, aws-lambda-rie) into the cache.
 
@@ -64,6 +83,9 @@ $(RIE):
 
 $(STATICCHECK):
 	$(call go_install,honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION),staticcheck)
+
+$(BENCHSTAT):
+	$(call go_install,golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION),benchstat)
 
 .PHONY: clean
 clean: ## Remove build output and the local card store (keeps the tool cache).
