@@ -263,7 +263,6 @@ func TestTemplate(t *testing.T) {
 // checkRuntime: every function runs provided.al2023 on arm64 with handler
 // bootstrap, whether set in Globals or on the function.
 func checkRuntime(r reporter, tpl *samTemplate) {
-	r.Helper()
 	g := tpl.globalFunction()
 	names, fns := tpl.functions()
 	for _, name := range names {
@@ -304,7 +303,6 @@ func effective(own, global *string) (string, string) {
 // checkCode: each function's CodeUri is a folder under functions/ holding a main
 // package.
 func checkCode(r reporter, tpl *samTemplate) {
-	r.Helper()
 	root := filepath.Dir(tpl.dir)
 	names, fns := tpl.functions()
 	for _, name := range names {
@@ -345,7 +343,6 @@ var makeRule = regexp.MustCompile(`(?m)^([^\s#.:=][^:#=]*)::?(?:[^=]|$)`)
 // and the Makefile that sam runs (in Metadata ContextPath, else in CodeUri) has
 // its build-<LogicalId> target.
 func checkBuild(r reporter, tpl *samTemplate) {
-	r.Helper()
 	names, fns := tpl.functions()
 	for _, name := range names {
 		md := fns[name].AWSCloudFormationMetadata
@@ -418,7 +415,6 @@ func (tpl *samTemplate) httpRoutes(r reporter) []httpRoute {
 // route, for GET and HEAD, on the template's HTTP API; and a catch-all sends
 // everything else to the handler, so unknown paths get its JSON errors.
 func checkRoutes(r reporter, tpl *samTemplate) {
-	r.Helper()
 	routes := tpl.httpRoutes(r)
 	apis := slices.Sorted(maps.Keys(tpl.GetAllServerlessHttpApiResources()))
 	for _, rt := range routes {
@@ -524,7 +520,6 @@ func list(v any) []any {
 // statements only, which this check can read; a managed policy or SAM policy
 // template could grant anything.
 func checkPolicies(r reporter, tpl *samTemplate) {
-	r.Helper()
 	doc, err := tpl.document()
 	if err != nil {
 		r.Errorf("%v", err)
@@ -632,7 +627,6 @@ func subString(v any) string {
 // checkLeastPrivilege: each function may get and put objects under the cards/
 // prefix of the card bucket, and list that bucket; nothing else.
 func checkLeastPrivilege(r reporter, tpl *samTemplate) {
-	r.Helper()
 	bucket, ok := tpl.bucketID(r)
 	if !ok {
 		return
@@ -673,7 +667,6 @@ func checkLeastPrivilege(r reporter, tpl *samTemplate) {
 
 // checkBucket: the bucket blocks every kind of public access and is encrypted.
 func checkBucket(r reporter, tpl *samTemplate) {
-	r.Helper()
 	buckets := tpl.GetAllS3BucketResources()
 	if len(buckets) == 0 {
 		r.Errorf("no AWS::S3::Bucket")
@@ -717,7 +710,6 @@ func checkBucket(r reporter, tpl *samTemplate) {
 // checkBucketPolicy: a bucket policy on the card bucket denies every S3 action on
 // the bucket and its objects to requests without TLS (aws:SecureTransport false).
 func checkBucketPolicy(r reporter, tpl *samTemplate) {
-	r.Helper()
 	bucket, ok := tpl.bucketID(r)
 	if !ok {
 		return
@@ -760,7 +752,6 @@ func checkBucketPolicy(r reporter, tpl *samTemplate) {
 // checkEnvironment: each function is told the bucket (FACTCARD_BUCKET, without
 // which the mains refuse to start) and the public base URL parameter.
 func checkEnvironment(r reporter, tpl *samTemplate) {
-	r.Helper()
 	bucket, ok := tpl.bucketID(r)
 	if !ok {
 		return
@@ -789,7 +780,6 @@ func checkEnvironment(r reporter, tpl *samTemplate) {
 
 // checkParameters: the parameters people set when deploying exist.
 func checkParameters(r reporter, tpl *samTemplate) {
-	r.Helper()
 	for _, name := range []string{"PublicBaseURL", "LogLevel"} {
 		if _, ok := tpl.Parameters[name]; !ok {
 			r.Errorf("no parameter %s; have %v", name, slices.Sorted(maps.Keys(tpl.Parameters)))
@@ -800,7 +790,6 @@ func checkParameters(r reporter, tpl *samTemplate) {
 // checkOutputs: the stack tells where the API, the CDN and the bucket are; the CDN
 // URL only when there is a CDN.
 func checkOutputs(r reporter, tpl *samTemplate) {
-	r.Helper()
 	for _, name := range []string{"ApiURL", "CdnURL", "CardBucketName"} {
 		if _, ok := tpl.Outputs[name]; !ok {
 			r.Errorf("no output %s; have %v", name, slices.Sorted(maps.Keys(tpl.Outputs)))
@@ -829,7 +818,6 @@ func checkOutputs(r reporter, tpl *samTemplate) {
 
 // checkCDN: the CloudFront resources exist only when CreateCDN holds.
 func checkCDN(r reporter, tpl *samTemplate) {
-	r.Helper()
 	if _, ok := tpl.Conditions["CreateCDN"]; !ok {
 		r.Errorf("no condition CreateCDN; have %v", slices.Sorted(maps.Keys(tpl.Conditions)))
 	}
