@@ -68,7 +68,11 @@ func TestMain(m *testing.M) {
 // build is linux/arm64.
 func bootstrap(t *testing.T, function string) string {
 	t.Helper()
-	buildOnce.Do(func() { buildDir, buildErr = buildBootstraps() })
+	buildOnce.Do(func() {
+		start := time.Now()
+		buildDir, buildErr = buildBootstraps()
+		t.Logf("built the api and generate bootstraps in %v", time.Since(start).Round(time.Millisecond))
+	})
 	if buildErr != nil {
 		t.Fatalf("build bootstraps: %v", buildErr)
 	}
