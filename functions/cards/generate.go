@@ -1,0 +1,233 @@
+package cards
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/factcard/factcard/functions/storage"
+	"github.com/factcard/factcard/render"
+)
+
+// GenerateRequest says which cards to store. An empty list means all of that kind.
+type GenerateRequest struct {
+	IDs    []string `json:"ids"`
+	Sizes  []string `json:"sizes"`
+	Themes []string `json:"themes"`
+}
+
+// Failure is one card that could not be stored, and why.
+type Failure struct {
+	ID    string `json:"id"`
+	Size  string `json:"size"`
+	Theme string `json:"theme"`
+	Error string `json:"error"`
+}
+
+// GenerateReport is what a Generate run did.
+type GenerateReport struct {
+	// Rendered counts cards rendered and written by this run.
+	Rendered int `json:"rendered"`
+	// Skipped counts cards that were already stored.
+	Skipped int `json:"skipped"`
+	// Failed lists the cards that could not be stored, including unknown IDs,
+	// sizes and themes.
+	Failed []Failure `json:"failed"`
+	// Remaining counts cards not attempted because the deadline was near or the
+	// run was cancelled; running again finishes them.
+	Remaining int `json:"remaining"`
+}
+
+// GenerateOptions tunes a Generate run.
+type GenerateOptions struct {
+	// Concurrency bounds the cards worked on at once; zero means 2 × GOMAXPROCS.
+	Concurrency int
+	// Progress, if set, is called after each card with the number done and the total.
+	// Calls are serialised.
+	Progress func(done, total int)
+	// Margin is how long before the context's deadline to stop starting cards, so
+	// the run can report before it is killed; zero means two store timeouts plus a
+	// second.
+	Margin time.Duration
+}
+
+// job is one card to store, or a request entry that is already known to fail.
+type job struct {
+	id, size, theme string
+	ref             Ref
+	err             error
+}
+
+// Generate stores every requested card that is missing, with bounded concurrency.
+// It is idempotent: a second run skips what the first stored. It stops starting new
+// cards shortly before ctx's deadline and reports what remains.
+func (s *Service) Generate(ctx context.Context, req GenerateRequest, opts GenerateOptions) GenerateReport {
+	jobs := s.plan(req)
+	workers := opts.Concurrency
+	if workers <= 0 {
+		workers = 2 * runtime.GOMAXPROCS(0)
+	}
+	margin := opts.Margin
+	if margin <= 0 {
+		margin = 2*s.storeTimeout + time.Second
+	}
+	stopAt, hasDeadline := ctx.Deadline()
+	stopAt = stopAt.Add(-margin)
+
+	var (
+		mu     sync.Mutex
+		report = GenerateReport{Failed: []Failure{}}
+		done   int
+		next   int
+	)
+	take := func() (job, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if next >= len(jobs) || ctx.Err() != nil || (hasDeadline && time.Now().After(stopAt)) {
+			return job{}, false
+		}
+		j := jobs[next]
+		next++
+		return j, true
+	}
+	record := func(j job, stored bool, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case err != nil:
+			report.Failed = append(report.Failed, Failure{ID: j.id, Size: j.size, Theme: j.theme, Error: err.Error()})
+		case stored:
+			report.Rendered++
+		default:
+			report.Skipped++
+		}
+		done++
+		if opts.Progress != nil {
+			opts.Progress(done, len(jobs))
+		}
+	}
+
+	var wg sync.WaitGroup
+	for range min(workers, max(len(jobs), 1)) {
+		wg.Go(func() {
+			for {
+				j, ok := take()
+				if !ok {
+					return
+				}
+				if j.err != nil {
+					record(j, false, j.err)
+					continue
+				}
+				stored, err := s.ensure(ctx, j.ref)
+				record(j, stored, err)
+			}
+		})
+	}
+	wg.Wait()
+	report.Remaining = len(jobs) - done
+	slices.SortFunc(report.Failed, func(a, b Failure) int {
+		return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.Size, b.Size), cmp.Compare(a.Theme, b.Theme))
+	})
+	return report
+}
+
+// plan expands a request into the cross product of IDs, sizes and themes, in a
+// stable order, with unknown values as jobs that fail.
+func (s *Service) plan(req GenerateRequest) []job {
+	ids := dedupe(req.IDs)
+	if len(ids) == 0 {
+		for _, f := range s.facts.All() {
+			ids = append(ids, f.ID)
+		}
+	}
+	sizes := dedupe(req.Sizes)
+	if len(sizes) == 0 {
+		for _, sz := range render.Sizes() {
+			sizes = append(sizes, string(sz))
+		}
+	}
+	themes := dedupe(req.Themes)
+	if len(themes) == 0 {
+		for _, th := range render.Themes() {
+			themes = append(themes, string(th))
+		}
+	}
+	var jobs []job
+	for _, id := range ids {
+		for _, size := range sizes {
+			for _, theme := range themes {
+				j := job{id: id, size: size, theme: theme}
+				j.ref, j.err = s.planRef(id, size, theme)
+				jobs = append(jobs, j)
+			}
+		}
+	}
+	return jobs
+}
+
+func (s *Service) planRef(id, size, theme string) (Ref, error) {
+	sz, err := render.ParseSize(size)
+	if err != nil {
+		return Ref{}, err
+	}
+	th, err := render.ParseTheme(theme)
+	if err != nil {
+		return Ref{}, err
+	}
+	ref, err := s.Ref(id, render.Options{Size: sz, Theme: th, Format: render.FormatPNG})
+	if errors.Is(err, ErrNotFound) {
+		return Ref{}, fmt.Errorf("no fact with ID %q", truncateID(id))
+	}
+	return ref, err
+}
+
+// ensure stores the card if it is missing. It reports whether this call wrote it.
+func (s *Service) ensure(ctx context.Context, ref Ref) (bool, error) {
+	hctx, cancel := context.WithTimeout(ctx, s.storeTimeout)
+	_, err := s.store.Head(hctx, ref.Key)
+	cancel()
+	switch {
+	case err == nil:
+		return false, nil
+	case !errors.Is(err, storage.ErrNotFound):
+		return false, fmt.Errorf("check %s: %w", ref.Key, err)
+	}
+	body, err := s.renderCard(ref)
+	if err != nil {
+		return false, err
+	}
+	switch err := s.storeCreate(ctx, ref, body); {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, storage.ErrExists):
+		return false, nil // another writer stored it first: same bytes, nothing lost
+	default:
+		return false, fmt.Errorf("store %s: %w", ref.Key, err)
+	}
+}
+
+func dedupe(in []string) []string {
+	var out []string
+	for _, v := range in {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// truncateID keeps an untrusted ID short enough to echo in a message.
+func truncateID(id string) string {
+	const n = 80
+	if len(id) <= n {
+		return id
+	}
+	return strings.ToValidUTF8(id[:n], "") + "…"
+}

@@ -1,0 +1,252 @@
+// Package cards is factcard's card service: it turns a fact ID and render options
+// into a stored card. It derives content-addressed storage keys, reads cards from the
+// store, renders and writes the missing ones create-only, renders each missing card
+// once per process however many requests want it, and keeps serving when the store
+// fails or stalls.
+package cards
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/functions/storage"
+	"github.com/factcard/factcard/render"
+)
+
+// DefaultStoreTimeout bounds each store call when Config.StoreTimeout is zero. A card
+// renders in a few milliseconds, so waiting longer than this for the store is worse
+// than rendering again.
+const DefaultStoreTimeout = 2 * time.Second
+
+// CacheControl is the Cache-Control stored with every card object: the key changes
+// whenever the content would, so a stored object never goes stale.
+const CacheControl = "public, max-age=31536000, immutable"
+
+// ErrNotFound is returned for a fact ID that is not in the dataset.
+var ErrNotFound = errors.New("fact not found")
+
+// RenderFunc renders a fact with resolved options into encoded image bytes.
+type RenderFunc func(f facts.Fact, opts render.Options) ([]byte, error)
+
+// Config configures a Service.
+type Config struct {
+	// Facts is the dataset cards are rendered from. Required.
+	Facts *facts.Dataset
+	// Store keeps rendered cards. Required.
+	Store storage.Store
+	// Logger receives store faults and render errors. Defaults to discarding.
+	Logger *slog.Logger
+	// StoreTimeout bounds each store call; zero means DefaultStoreTimeout.
+	StoreTimeout time.Duration
+	// Render renders a card; nil means render.Render. Tests count renders with it.
+	Render RenderFunc
+}
+
+// Service gets cards by fact ID and options. It is safe for concurrent use.
+type Service struct {
+	facts        *facts.Dataset
+	store        storage.Store
+	log          *slog.Logger
+	storeTimeout time.Duration
+	render       RenderFunc
+	fingerprint  string
+	flights      singleflight.Group
+}
+
+// New returns a Service. It fails if the dataset or store is missing.
+func New(cfg Config) (*Service, error) {
+	if cfg.Facts == nil {
+		return nil, errors.New("cards: no dataset")
+	}
+	if cfg.Store == nil {
+		return nil, errors.New("cards: no store")
+	}
+	s := &Service{
+		facts:        cfg.Facts,
+		store:        cfg.Store,
+		log:          cfg.Logger,
+		storeTimeout: cfg.StoreTimeout,
+		render:       cfg.Render,
+		fingerprint:  render.Fingerprint(),
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.storeTimeout <= 0 {
+		s.storeTimeout = DefaultStoreTimeout
+	}
+	if s.render == nil {
+		s.render = renderBytes
+	}
+	return s, nil
+}
+
+func renderBytes(f facts.Fact, opts render.Options) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := render.Render(&buf, f, opts); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Facts returns the dataset the service renders from.
+func (s *Service) Facts() *facts.Dataset { return s.facts }
+
+// Ref names one card: which fact, which options, and where it is stored.
+type Ref struct {
+	Fact    facts.Fact
+	Options render.Options // resolved: no zero fields
+	// Hash covers the fact's content, the options, the renderer's version and its
+	// fonts; it is the card's strong ETag and part of its key.
+	Hash string
+	// Key is the storage key: cards/<fact-id>/<size>-<theme>-<hash>.<ext>.
+	Key string
+}
+
+// Name is the card's file name within its fact's folder: <size>-<theme>-<hash>.<ext>.
+func (r Ref) Name() string {
+	return fmt.Sprintf("%s-%s-%s.%s", r.Options.Size, r.Options.Theme, r.Hash, r.Options.Format.Ext())
+}
+
+// Ref resolves a fact ID and options into a card reference without any I/O.
+// Unknown IDs give ErrNotFound; bad options give a *render.OptionError.
+func (s *Service) Ref(id string, opts render.Options) (Ref, error) {
+	f, ok := s.facts.Lookup(id)
+	if !ok {
+		return Ref{}, ErrNotFound
+	}
+	opts, err := opts.Resolve()
+	if err != nil {
+		return Ref{}, err
+	}
+	r := Ref{Fact: f, Options: opts, Hash: s.hash(f, opts)}
+	r.Key = "cards/" + f.ID + "/" + r.Name()
+	return r, nil
+}
+
+// hashLen is how many hex digits of the SHA-256 a key keeps: 64 bits, plenty to tell
+// the versions of one fact's card apart.
+const hashLen = 16
+
+func (s *Service) hash(f facts.Fact, opts render.Options) string {
+	content, err := json.Marshal(f)
+	if err != nil {
+		// A Fact is plain strings; this cannot fail.
+		panic("cards: marshal fact: " + err.Error())
+	}
+	h := sha256.New()
+	for _, part := range [][]byte{content, []byte(opts.Size), []byte(opts.Theme), []byte(opts.Format), []byte(s.fingerprint)} {
+		fmt.Fprintf(h, "%d:", len(part))
+		h.Write(part)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:hashLen]
+}
+
+// Card is a rendered card and where it came from.
+type Card struct {
+	Ref
+	Body        []byte
+	ContentType string
+	// Stored reports whether the card was read from the store rather than rendered
+	// for this request.
+	Stored bool
+}
+
+// Card returns the card for a fact ID and options: from the store when it is there,
+// otherwise rendered, written create-only and returned. A store that fails or stalls
+// does not fail the call: the card is rendered and the fault logged once with the key.
+// Concurrent calls for the same missing card render it once.
+func (s *Service) Card(ctx context.Context, id string, opts render.Options) (*Card, error) {
+	ref, err := s.Ref(id, opts)
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, ref)
+}
+
+// Get returns the card for a resolved reference; see Card.
+func (s *Service) Get(ctx context.Context, ref Ref) (*Card, error) {
+	ch := s.flights.DoChan(ref.Key, func() (any, error) {
+		// The flight outlives any one caller: a caller that gives up must not fail
+		// the others waiting on the same card.
+		return s.load(context.WithoutCancel(ctx), ref)
+	})
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case res := <-ch:
+		if res.Err != nil {
+			return nil, res.Err
+		}
+		c := *res.Val.(*Card)
+		return &c, nil
+	}
+}
+
+func (s *Service) load(ctx context.Context, ref Ref) (*Card, error) {
+	obj, err := s.storeGet(ctx, ref.Key)
+	switch {
+	case err == nil:
+		return &Card{Ref: ref, Body: obj.Body, ContentType: ref.Options.Format.ContentType(), Stored: true}, nil
+	case errors.Is(err, storage.ErrNotFound):
+		body, err := s.renderCard(ref)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.storeCreate(ctx, ref, body); err != nil && !errors.Is(err, storage.ErrExists) {
+			s.log.WarnContext(ctx, "store write failed; served the rendered card", "key", ref.Key, "err", err)
+		}
+		return &Card{Ref: ref, Body: body, ContentType: ref.Options.Format.ContentType()}, nil
+	default:
+		// The store is down or slow: serve a fresh render and leave the store alone
+		// until the next request tries it again.
+		body, rerr := s.renderCard(ref)
+		if rerr != nil {
+			return nil, rerr
+		}
+		s.log.WarnContext(ctx, "store read failed; served a freshly rendered card", "key", ref.Key, "err", err)
+		return &Card{Ref: ref, Body: body, ContentType: ref.Options.Format.ContentType()}, nil
+	}
+}
+
+func (s *Service) renderCard(ref Ref) ([]byte, error) {
+	body, err := s.render(ref.Fact, ref.Options)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", ref.Key, err)
+	}
+	return body, nil
+}
+
+func (s *Service) storeGet(ctx context.Context, key string) (*storage.Object, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.storeTimeout)
+	defer cancel()
+	return s.store.Get(ctx, key)
+}
+
+func (s *Service) storeCreate(ctx context.Context, ref Ref, body []byte) error {
+	ctx, cancel := context.WithTimeout(ctx, s.storeTimeout)
+	defer cancel()
+	return s.store.Create(ctx, ref.Key, body, s.info(ref, body))
+}
+
+func (s *Service) info(ref Ref, body []byte) storage.Info {
+	return storage.Info{
+		ContentType:  ref.Options.Format.ContentType(),
+		CacheControl: CacheControl,
+		Size:         int64(len(body)),
+		Metadata: map[string]string{
+			"fact-id":          ref.Fact.ID,
+			"renderer-version": render.Version,
+		},
+	}
+}
