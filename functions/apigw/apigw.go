@@ -1,0 +1,50 @@
+// Package apigw adapts an http.Handler to Lambda events in the HTTP API payload
+// format 2.0, which both API Gateway HTTP APIs and Lambda function URLs send. It uses
+// aws-lambda-go-api-proxy for the conversion and answers events that cannot become
+// an http.Request with a 400 of its own instead of the library's 504.
+package apigw
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/awslabs/aws-lambda-go-api-proxy/core"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+)
+
+// Handler is a Lambda handler for HTTP API (payload 2.0) and function URL events.
+type Handler func(ctx context.Context, event events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error)
+
+// New adapts h. Binary responses (images) come back base64-encoded, as API Gateway
+// and function URLs expect; text stays text.
+func New(h http.Handler, log *slog.Logger) Handler {
+	adapter := httpadapter.NewV2(h)
+	return func(ctx context.Context, event events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+		req, err := adapter.EventToRequestWithContext(ctx, event)
+		if err != nil {
+			// A path or query no http.Request can hold: the client's mistake.
+			log.WarnContext(ctx, "event is not a valid HTTP request", "path", truncate(event.RawPath, 200), "err", err)
+			return events.APIGatewayV2HTTPResponse{
+				StatusCode: http.StatusBadRequest,
+				Headers: map[string]string{
+					"Content-Type":           "application/json; charset=utf-8",
+					"X-Content-Type-Options": "nosniff",
+					"Cache-Control":          "no-store",
+				},
+				Body: `{"error":"malformed request URL"}` + "\n",
+			}, nil
+		}
+		w := core.NewProxyResponseWriterV2()
+		h.ServeHTTP(w, req)
+		return w.GetProxyResponse()
+	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

@@ -1,0 +1,188 @@
+package httpapi
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/functions/cards"
+	"github.com/factcard/factcard/render"
+)
+
+// Cache lifetimes. A hashed URL names one version of a card for ever; the plain
+// /cards/{id}.png follows the fact, which may be corrected, so caches recheck it.
+const (
+	immutableCache = "public, max-age=31536000, immutable"
+	plainCache     = "public, max-age=300"
+)
+
+// card serves GET /cards/{id}.png and .jpg with ?size= and ?theme=.
+func (s *server) card(w http.ResponseWriter, r *http.Request) {
+	id, format, ok := splitExt(r.PathValue("file"))
+	if !ok {
+		s.fail(w, r, notFound("cards are served as /cards/{id}.png or /cards/{id}.jpg"))
+		return
+	}
+	opts := render.Options{Format: format}
+	q, err := singleQuery(r.URL.RawQuery, "size", "theme")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if opts.Size, err = render.ParseSize(q["size"]); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if opts.Theme, err = render.ParseTheme(q["theme"]); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ref, err := s.ref(id, opts)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.serveCard(w, r, ref, plainCache)
+}
+
+// hashedCard serves GET /cards/{id}/{size}-{theme}-{hash}.{ext}, the immutable URL
+// of one version of a card. A hash that is no longer current (the fact or renderer
+// changed) redirects to the current version.
+func (s *server) hashedCard(w http.ResponseWriter, r *http.Request) {
+	name, format, ok := splitExt(r.PathValue("file"))
+	parts := strings.Split(name, "-")
+	if !ok || len(parts) != 3 || !isHex(parts[2]) {
+		s.fail(w, r, notFound("no such card: card URLs look like /cards/{id}/{size}-{theme}-{hash}.png"))
+		return
+	}
+	size, err := render.ParseSize(parts[0])
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	theme, err := render.ParseTheme(parts[1])
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ref, err := s.ref(r.PathValue("id"), render.Options{Size: size, Theme: theme, Format: format})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if ref.Hash != parts[2] {
+		w.Header().Set("Cache-Control", plainCache)
+		http.Redirect(w, r, cardPath(ref), http.StatusFound)
+		return
+	}
+	s.serveCard(w, r, ref, immutableCache)
+}
+
+// ref looks the card up without I/O, validating the ID before anything else sees it.
+func (s *server) ref(id string, opts render.Options) (cards.Ref, error) {
+	if !facts.ValidID(id) {
+		return cards.Ref{}, cards.ErrNotFound
+	}
+	return s.cards.Ref(id, opts)
+}
+
+func (s *server) serveCard(w http.ResponseWriter, r *http.Request, ref cards.Ref, cacheControl string) {
+	h := w.Header()
+	etag := `"` + ref.Hash + `"`
+	h.Set("ETag", etag)
+	h.Set("Cache-Control", cacheControl)
+	if etagMatch(r.Header.Get("If-None-Match"), ref.Hash) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	c, err := s.cards.Get(r.Context(), ref)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	h.Set("Content-Type", c.ContentType)
+	h.Set("Content-Length", strconv.Itoa(len(c.Body)))
+	h.Set("Content-Disposition", fmt.Sprintf(`inline; filename="%s-%s-%s.%s"`, ref.Fact.ID, ref.Options.Size, ref.Options.Theme, ref.Options.Format.Ext()))
+	if c.Stored {
+		h.Set("X-Card-Source", "store")
+	} else {
+		h.Set("X-Card-Source", "render")
+	}
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(c.Body)
+	}
+}
+
+// etagMatch reports whether an If-None-Match header matches the hash, using the weak
+// comparison RFC 9110 prescribes for If-None-Match.
+func etagMatch(header, hash string) bool {
+	if header == "" {
+		return false
+	}
+	for _, tag := range strings.Split(header, ",") {
+		tag = strings.TrimSpace(tag)
+		if tag == "*" {
+			return true
+		}
+		tag = strings.TrimPrefix(tag, "W/")
+		if tag == `"`+hash+`"` {
+			return true
+		}
+	}
+	return false
+}
+
+// splitExt splits "name.png" into name and format; .jpg and .jpeg are JPEG.
+func splitExt(file string) (string, render.Format, bool) {
+	for _, ext := range []struct {
+		suffix string
+		format render.Format
+	}{{".png", render.FormatPNG}, {".jpg", render.FormatJPEG}, {".jpeg", render.FormatJPEG}} {
+		if name, ok := strings.CutSuffix(file, ext.suffix); ok && name != "" {
+			return name, ext.format, true
+		}
+	}
+	return "", "", false
+}
+
+func isHex(s string) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// singleQuery parses a query string and returns the named parameters, rejecting a
+// malformed query or a parameter given more than once. Other parameters (utm_*,
+// fbclid, ...) are ignored: share links collect them.
+func singleQuery(raw string, names ...string) (map[string]string, error) {
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return nil, badRequest("malformed query string")
+	}
+	out := make(map[string]string, len(names))
+	for _, name := range names {
+		switch vs := q[name]; len(vs) {
+		case 0:
+		case 1:
+			out[name] = vs[0]
+		default:
+			return nil, badRequest(fmt.Sprintf("%s given %d times; give it once", name, len(vs)))
+		}
+	}
+	return out, nil
+}
+
+// cardPath is the immutable path of a card version.
+func cardPath(ref cards.Ref) string {
+	return "/cards/" + ref.Fact.ID + "/" + ref.Name()
+}

@@ -1,0 +1,136 @@
+package httpapi
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/render"
+)
+
+// factResponse is a fact as the API returns it: the fact itself plus where to get
+// its cards and share page.
+type factResponse struct {
+	facts.Fact
+	ShareURL string     `json:"share_url"`
+	Cards    []cardLink `json:"cards"`
+}
+
+// cardLink is one card of a fact.
+type cardLink struct {
+	Size   render.Size  `json:"size"`
+	Theme  render.Theme `json:"theme"`
+	Width  int          `json:"width"`
+	Height int          `json:"height"`
+	Type   string       `json:"type"`
+	URL    string       `json:"url"`
+}
+
+func (s *server) listFacts(w http.ResponseWriter, r *http.Request) {
+	base, err := s.baseURL(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	all := s.facts.All()
+	out := struct {
+		Facts []factResponse `json:"facts"`
+	}{Facts: make([]factResponse, 0, len(all))}
+	for _, f := range all {
+		fr, err := s.factResponse(base, f)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		out.Facts = append(out.Facts, fr)
+	}
+	w.Header().Set("Cache-Control", plainCache)
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *server) getFact(w http.ResponseWriter, r *http.Request) {
+	f, err := s.lookup(r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	base, err := s.baseURL(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	fr, err := s.factResponse(base, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", plainCache)
+	writeJSON(w, http.StatusOK, fr)
+}
+
+// lookup finds a fact by an untrusted ID.
+func (s *server) lookup(id string) (facts.Fact, error) {
+	if f, ok := s.facts.Lookup(id); ok && facts.ValidID(id) {
+		return f, nil
+	}
+	return facts.Fact{}, notFound("no fact with that ID: see /facts for the list")
+}
+
+func (s *server) factResponse(base string, f facts.Fact) (factResponse, error) {
+	fr := factResponse{Fact: f, ShareURL: base + "/share/" + f.ID}
+	for _, size := range render.Sizes() {
+		for _, theme := range render.Themes() {
+			link, err := s.cardLink(base, f.ID, render.Options{Size: size, Theme: theme})
+			if err != nil {
+				return factResponse{}, err
+			}
+			fr.Cards = append(fr.Cards, link)
+		}
+	}
+	return fr, nil
+}
+
+func (s *server) cardLink(base, id string, opts render.Options) (cardLink, error) {
+	ref, err := s.cards.Ref(id, opts)
+	if err != nil {
+		return cardLink{}, err
+	}
+	w, h := ref.Options.Size.Dimensions()
+	return cardLink{Size: ref.Options.Size, Theme: ref.Options.Theme, Width: w, Height: h,
+		Type: ref.Options.Format.ContentType(), URL: base + cardPath(ref)}, nil
+}
+
+// hostPattern accepts a DNS name or IPv4 address, or a bracketed IPv6 address, with
+// an optional port: what a Host or X-Forwarded-Host header may carry into a URL.
+var hostPattern = regexp.MustCompile(`^([A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$`)
+
+// baseURL is the absolute URL the client reached us at: the configured public URL,
+// else the forwarded scheme and host of the request (API Gateway and CloudFront set
+// X-Forwarded-Proto), else the request's own.
+func (s *server) baseURL(r *http.Request) (string, error) {
+	if s.public != nil {
+		return s.public.String(), nil
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if p := firstValue(r.Header.Get("X-Forwarded-Proto")); p == "https" || p == "http" {
+		scheme = p
+	}
+	host := r.Host
+	if fh := firstValue(r.Header.Get("X-Forwarded-Host")); fh != "" {
+		host = fh
+	}
+	if !hostPattern.MatchString(host) {
+		return "", badRequest("bad Host header")
+	}
+	return (&url.URL{Scheme: scheme, Host: strings.ToLower(host)}).String(), nil
+}
+
+func firstValue(h string) string {
+	v, _, _ := strings.Cut(h, ",")
+	return strings.TrimSpace(v)
+}

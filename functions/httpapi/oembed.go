@@ -1,0 +1,148 @@
+package httpapi
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/factcard/factcard/render"
+)
+
+// oembedResponse is an oEmbed 1.0 photo response.
+type oembedResponse struct {
+	Version      string `json:"version"`
+	Type         string `json:"type"`
+	URL          string `json:"url"`
+	Width        int    `json:"width"`
+	Height       int    `json:"height"`
+	Title        string `json:"title"`
+	AuthorName   string `json:"author_name"`
+	ProviderName string `json:"provider_name"`
+	ProviderURL  string `json:"provider_url"`
+	CacheAge     int    `json:"cache_age"`
+}
+
+// oembed serves GET /oembed?url=&maxwidth=&maxheight=&format=json for our share
+// pages: a photo of the largest card that fits the bounds (the og card when none
+// are given).
+func (s *server) oembed(w http.ResponseWriter, r *http.Request) {
+	q, err := singleQuery(r.URL.RawQuery, "url", "format", "maxwidth", "maxheight")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if f := q["format"]; f != "" && f != "json" {
+		writeError(w, http.StatusNotImplemented, "only format=json is supported")
+		return
+	}
+	maxW, err := bound(q["maxwidth"], "maxwidth")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	maxH, err := bound(q["maxheight"], "maxheight")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if q["url"] == "" {
+		s.fail(w, r, badRequest("url is required: the share page to embed"))
+		return
+	}
+	base, err := s.baseURL(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id, theme, err := s.shareID(base, q["url"])
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	size, ok := largestFitting(maxW, maxH)
+	if !ok {
+		s.fail(w, r, notFound(fmt.Sprintf("no card fits within %s×%s pixels", dim(maxW), dim(maxH))))
+		return
+	}
+	link, err := s.cardLink(base, id, render.Options{Size: size, Theme: theme})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f, _ := s.facts.Lookup(id)
+	w.Header().Set("Cache-Control", plainCache)
+	writeJSON(w, http.StatusOK, oembedResponse{
+		Version: "1.0", Type: "photo", URL: link.URL, Width: link.Width, Height: link.Height,
+		Title: title(f), AuthorName: f.Speaker.Name, ProviderName: "factcard", ProviderURL: base + "/",
+		CacheAge: 3600,
+	})
+}
+
+// shareID checks that raw is one of our share pages and returns its fact ID and the
+// theme it asks for. Anything else, including other hosts and schemes, is a 404 as
+// oEmbed prescribes.
+func (s *server) shareID(base, raw string) (string, render.Theme, error) {
+	notOurs := notFound("url is not a share page of this site")
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.User != nil {
+		return "", "", notOurs
+	}
+	b, _ := url.Parse(base)
+	if !strings.EqualFold(u.Host, b.Host) {
+		return "", "", notOurs
+	}
+	id, ok := strings.CutPrefix(u.Path, strings.TrimRight(b.Path, "/")+"/share/")
+	if !ok {
+		return "", "", notOurs
+	}
+	f, err := s.lookup(id)
+	if err != nil {
+		return "", "", notOurs
+	}
+	theme, err := render.ParseTheme(u.Query().Get("theme"))
+	if err != nil {
+		theme = render.ThemeDark
+	}
+	return f.ID, theme, nil
+}
+
+// bound parses an optional positive pixel bound; 0 means none.
+func bound(v, name string) (int, error) {
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 || n > 100000 {
+		return 0, badRequest(name + " must be a positive whole number of pixels")
+	}
+	return n, nil
+}
+
+func dim(n int) string {
+	if n == 0 {
+		return "any"
+	}
+	return strconv.Itoa(n)
+}
+
+// largestFitting is the card size of greatest area within the bounds (0 = no
+// bound); with no bounds, the og card that share pages unfurl into.
+func largestFitting(maxW, maxH int) (render.Size, bool) {
+	if maxW == 0 && maxH == 0 {
+		return render.SizeOG, true
+	}
+	var best render.Size
+	bestArea := 0
+	for _, size := range render.Sizes() {
+		w, h := size.Dimensions()
+		if (maxW != 0 && w > maxW) || (maxH != 0 && h > maxH) {
+			continue
+		}
+		if w*h > bestArea {
+			best, bestArea = size, w*h
+		}
+	}
+	return best, bestArea > 0
+}
