@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"unicode/utf8"
+
+	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/render"
+)
+
+func factsCommand() *command {
+	return &command{
+		name:    "facts",
+		summary: "list, show and validate the curated dataset",
+		sub: []*command{
+			{
+				name:    "list",
+				summary: "list every fact as a table (or JSON)",
+				flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+					asJSON := fs.Bool("json", false, "print the whole dataset as a JSON array")
+					return func(_ context.Context, e *env, args []string) error {
+						if len(args) > 0 {
+							return usagef("list takes no arguments, got %q", args)
+						}
+						all := facts.Default().All()
+						if *asJSON {
+							return writeJSON(e.stdout, all)
+						}
+						return writeFactTable(e.stdout, all)
+					}
+				},
+			},
+			{
+				name:    "show",
+				args:    "ID",
+				summary: "print one fact as JSON",
+				flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+					return func(_ context.Context, e *env, args []string) error {
+						if len(args) != 1 {
+							return usagef("show takes exactly one fact ID")
+						}
+						f, err := lookup(args[0])
+						if err != nil {
+							return err
+						}
+						return writeJSON(e.stdout, f)
+					}
+				},
+			},
+			{
+				name:    "validate",
+				args:    "[FILE]",
+				summary: "check a dataset file (default: the embedded one)",
+				help: `Validate checks a dataset: the schema (unknown fields are errors), unique IDs,
+dates that parse, required fields, and that every fact fits on every card size and
+theme with glyphs in the embedded fonts. It lists every problem and exits 1 if
+there are any.`,
+				flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+					return func(_ context.Context, e *env, args []string) error {
+						if len(args) > 1 {
+							return usagef("validate takes at most one file")
+						}
+						name := "embedded dataset"
+						var d *facts.Dataset
+						if len(args) == 0 {
+							d = facts.Default()
+						} else {
+							name = args[0]
+							fh, err := os.Open(args[0])
+							if err != nil {
+								return err
+							}
+							defer fh.Close()
+							if d, err = facts.Load(fh); err != nil {
+								return err
+							}
+						}
+						if err := checkCards(d); err != nil {
+							return err
+						}
+						fmt.Fprintf(e.stdout, "%d facts valid (%s)\n", d.Len(), name)
+						return nil
+					}
+				},
+			},
+		},
+	}
+}
+
+// lookup finds a fact in the embedded dataset, with an error that says what to do.
+func lookup(id string) (facts.Fact, error) {
+	f, ok := facts.Default().Lookup(id)
+	if !ok {
+		return facts.Fact{}, fmt.Errorf("no fact with ID %q (see 'factcard facts list')", id)
+	}
+	return f, nil
+}
+
+// checkCards lays every fact out on every card, listing every one that does not fit.
+func checkCards(d *facts.Dataset) error {
+	var errs []string
+	for i, f := range d.All() {
+		if err := render.Check(f); err != nil {
+			errs = append(errs, fmt.Sprintf("fact %d (%q): %v", i+1, f.ID, err))
+		}
+	}
+	if len(errs) > 0 {
+		return errors.New("invalid dataset: " + strings.Join(errs, "\n  "))
+	}
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+func writeFactTable(w io.Writer, all []facts.Fact) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSAID\tSPEAKER\tQUOTE")
+	for _, f := range all {
+		said := f.Said.Value
+		switch {
+		case f.Said.Precision == facts.Unknown:
+			said = "unknown"
+		case f.Said.Precision == facts.Resolved:
+			said += "*"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", f.ID, said, f.Speaker.Name, ellipsize("“"+f.Quote+"”", 60))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "\n%d facts. * date resolved from the source's relative day ('factcard facts show ID' says how).\n", len(all))
+	return err
+}
+
+// ellipsize shortens s to at most n runes, ending in an ellipsis when cut.
+func ellipsize(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/render"
+)
+
+func renderCommand() *command {
+	return &command{
+		name:    "render",
+		args:    "ID | --all",
+		summary: "render a card to a file (or every card to a folder)",
+		help: `Render draws the card of one fact to a file, or with --all every fact in every
+size and theme into a folder, with a progress bar and a summary.
+
+Examples:
+  factcard render jaishankar-measured-and-responsible -o card.png
+  factcard render rubio-methods-to-de-escalate --size story --theme light -o story.png
+  factcard render --all -o cards/`,
+		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+			size := fs.String("size", string(render.SizeOG), "card size: "+joinStrings(render.Sizes()))
+			theme := fs.String("theme", string(render.ThemeDark), "theme: "+joinStrings(render.Themes()))
+			format := fs.String("format", string(render.FormatPNG), "image format: png or jpeg")
+			out := fs.String("o", "", "output file, - for standard output (default ID-SIZE-THEME.EXT); with --all, the output folder (default cards)")
+			all := fs.Bool("all", false, "render every fact in every size and theme")
+			return func(ctx context.Context, e *env, args []string) error {
+				var opts render.Options
+				var err error
+				if opts.Format, err = render.ParseFormat(*format); err != nil {
+					return usagef("%v", err)
+				}
+				if *all {
+					if len(args) > 0 {
+						return usagef("--all renders every fact; give no ID")
+					}
+					dir := *out
+					if dir == "" {
+						dir = "cards"
+					}
+					return renderAll(ctx, e, facts.Default().All(), opts.Format, dir)
+				}
+				if len(args) != 1 {
+					return usagef("give one fact ID, or --all")
+				}
+				if opts.Size, err = render.ParseSize(*size); err != nil {
+					return usagef("%v", err)
+				}
+				if opts.Theme, err = render.ParseTheme(*theme); err != nil {
+					return usagef("%v", err)
+				}
+				f, err := lookup(args[0])
+				if err != nil {
+					return err
+				}
+				return renderOne(e, f, opts, *out)
+			}
+		},
+	}
+}
+
+func renderOne(e *env, f facts.Fact, opts render.Options, out string) error {
+	opts, err := opts.Resolve()
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := render.Render(&buf, f, opts); err != nil {
+		return fmt.Errorf("render %s: %w", f.ID, err)
+	}
+	if out == "-" {
+		_, err := e.stdout.Write(buf.Bytes())
+		return err
+	}
+	if out == "" {
+		out = cardFileName(f.ID, opts)
+	}
+	if err := writeFileAtomic(out, buf.Bytes()); err != nil {
+		return err
+	}
+	w, h := opts.Size.Dimensions()
+	fmt.Fprintf(e.stdout, "%s: %s card, %d×%d, %s\n", out, opts.Format, w, h, humanBytes(int64(buf.Len())))
+	return nil
+}
+
+func cardFileName(id string, opts render.Options) string {
+	return fmt.Sprintf("%s-%s-%s.%s", id, opts.Size, opts.Theme, opts.Format.Ext())
+}
+
+// renderAll renders every fact × size × theme into dir, in parallel, with progress.
+func renderAll(ctx context.Context, e *env, all []facts.Fact, format render.Format, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	type job struct {
+		f    facts.Fact
+		opts render.Options
+	}
+	var jobs []job
+	for _, f := range all {
+		for _, size := range render.Sizes() {
+			for _, theme := range render.Themes() {
+				jobs = append(jobs, job{f, render.Options{Size: size, Theme: theme, Format: format}})
+			}
+		}
+	}
+	start := time.Now()
+	bar := newProgress(e.stderr, "rendering", len(jobs))
+	var (
+		mu   sync.Mutex
+		done int
+		size int64
+		errs []error
+		next = make(chan job)
+		wg   sync.WaitGroup
+	)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for j := range next {
+				n, err := renderToFile(j.f, j.opts, filepath.Join(dir, cardFileName(j.f.ID, j.opts)))
+				mu.Lock()
+				done++
+				size += n
+				if err != nil {
+					errs = append(errs, err)
+				}
+				bar.Update(done)
+				mu.Unlock()
+			}
+		})
+	}
+feed:
+	for _, j := range jobs {
+		select {
+		case next <- j:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	bar.Finish()
+	fmt.Fprintf(e.stdout, "%d cards, %.2f s, %s in %s\n", done-len(errs), time.Since(start).Seconds(), humanBytes(size), dir)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+func renderToFile(f facts.Fact, opts render.Options, path string) (int64, error) {
+	var buf bytes.Buffer
+	if err := render.Render(&buf, f, opts); err != nil {
+		return 0, fmt.Errorf("render %s %s %s: %w", f.ID, opts.Size, opts.Theme, err)
+	}
+	return int64(buf.Len()), writeFileAtomic(path, buf.Bytes())
+}
+
+// writeFileAtomic writes a file via a temporary file and a rename, so a reader never
+// sees half a card.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".factcard-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+func joinStrings[S ~string](vs []S) string {
+	ss := make([]string, len(vs))
+	for i, v := range vs {
+		ss[i] = string(v)
+	}
+	return strings.Join(ss, ", ")
+}

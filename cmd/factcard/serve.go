@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/functions/config"
+	"github.com/factcard/factcard/functions/httpapi"
+)
+
+// shutdownGrace is how long serve waits for requests in flight after a signal.
+const shutdownGrace = 10 * time.Second
+
+func serveCommand() *command {
+	return &command{
+		name:    "serve",
+		summary: "serve the cards, share pages and JSON API over HTTP",
+		help: `Serve runs the factcard HTTP API, the same handler the Lambda function runs.
+Cards are stored under ./.factcard (FACTCARD_DIR) unless FACTCARD_BUCKET names an
+S3 bucket; see the README for every setting. SIGINT or SIGTERM stops it gracefully.`,
+		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+			addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
+			return func(ctx context.Context, e *env, args []string) error {
+				if len(args) > 0 {
+					return usagef("serve takes no arguments")
+				}
+				return serve(ctx, e, *addr)
+			}
+		},
+	}
+}
+
+// newLogger is the local logger: text on standard error at the configured level.
+func newLogger(e *env, cfg config.Config) *slog.Logger {
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+}
+
+func serve(ctx context.Context, e *env, addr string) error {
+	cfg, err := config.Load(e.getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(e, cfg)
+	svc, err := cfg.NewService(ctx, log)
+	if err != nil {
+		return err
+	}
+	h, err := httpapi.New(httpapi.Config{Cards: svc, PublicURL: cfg.PublicURL, Version: version, Logger: log})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	base := "http://" + ln.Addr().String()
+	printURLs(e, base, cfg)
+	log.InfoContext(ctx, "serving", "addr", ln.Addr().String(), "store", cfg.StoreDescription(), "facts", svc.Facts().Len())
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "grace", shutdownGrace.String())
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func printURLs(e *env, base string, cfg config.Config) {
+	all := facts.Default().All()
+	fmt.Fprintf(e.stdout, "factcard serving %d facts on %s (store: %s)\n\nTry:\n", len(all), base, cfg.StoreDescription())
+	rows := [][2]string{{base + "/", "every card, for people"}}
+	if len(all) > 0 {
+		id := all[0].ID
+		rows = append(rows,
+			[2]string{base + "/share/" + id, "a share page that unfurls into the card"},
+			[2]string{base + "/cards/" + id + ".png", "the card (og, dark)"},
+			[2]string{base + "/cards/" + id + ".png?size=story&theme=light", "another size and theme"},
+		)
+	}
+	rows = append(rows, [2]string{base + "/facts", "the facts as JSON"}, [2]string{base + "/healthz", "health"})
+	for _, r := range rows {
+		fmt.Fprintf(e.stdout, "  %-90s %s\n", r[0], r[1])
+	}
+	fmt.Fprintln(e.stdout, "\nCtrl-C stops.")
+}

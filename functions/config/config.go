@@ -1,0 +1,141 @@
+// Package config reads factcard's settings from the environment and opens the store
+// they name. Only mains call it, passing os.Getenv; everything else takes values.
+package config
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/functions/cards"
+	"github.com/factcard/factcard/functions/storage"
+	"github.com/factcard/factcard/functions/storage/s3store"
+)
+
+// Config is every setting of the service. The README's settings table documents
+// each variable; keep the two in step.
+type Config struct {
+	// Bucket is the S3 bucket for cards (FACTCARD_BUCKET). Empty: the directory store.
+	Bucket string
+	// Prefix is prepended to every S3 key (FACTCARD_PREFIX), e.g. "prod/".
+	Prefix string
+	// Region is the bucket's region (FACTCARD_REGION, else AWS_REGION).
+	Region string
+	// Endpoint is an S3-compatible endpoint, used with path-style addressing
+	// (FACTCARD_S3_ENDPOINT).
+	Endpoint string
+	// Dir is the directory store's root when no bucket is set (FACTCARD_DIR).
+	Dir string
+	// PublicURL is the absolute base URL for links in share pages (FACTCARD_PUBLIC_URL).
+	PublicURL string
+	// StoreTimeout bounds each store call (FACTCARD_STORE_TIMEOUT, a Go duration).
+	StoreTimeout time.Duration
+	// LogLevel is the minimum level logged (FACTCARD_LOG_LEVEL: debug, info, warn, error).
+	LogLevel slog.Level
+	// Concurrency bounds parallel renders in generate (FACTCARD_CONCURRENCY); 0 = 2×GOMAXPROCS.
+	Concurrency int
+}
+
+// Defaults.
+const (
+	DefaultDir = ".factcard"
+)
+
+// Load reads the configuration from getenv, applying defaults. It fails on a value
+// that does not parse, naming the variable.
+func Load(getenv func(string) string) (Config, error) {
+	c := Config{
+		Bucket:       strings.TrimSpace(getenv("FACTCARD_BUCKET")),
+		Prefix:       getenv("FACTCARD_PREFIX"),
+		Region:       firstNonEmpty(getenv("FACTCARD_REGION"), getenv("AWS_REGION"), getenv("AWS_DEFAULT_REGION")),
+		Endpoint:     getenv("FACTCARD_S3_ENDPOINT"),
+		Dir:          firstNonEmpty(getenv("FACTCARD_DIR"), DefaultDir),
+		PublicURL:    getenv("FACTCARD_PUBLIC_URL"),
+		StoreTimeout: cards.DefaultStoreTimeout,
+		LogLevel:     slog.LevelInfo,
+	}
+	if v := getenv("FACTCARD_STORE_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return Config{}, fmt.Errorf("FACTCARD_STORE_TIMEOUT=%q: want a positive duration such as 2s or 500ms", v)
+		}
+		c.StoreTimeout = d
+	}
+	if v := getenv("FACTCARD_LOG_LEVEL"); v != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			return Config{}, fmt.Errorf("FACTCARD_LOG_LEVEL=%q: want debug, info, warn or error", v)
+		}
+	}
+	if v := getenv("FACTCARD_CONCURRENCY"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 256 {
+			return Config{}, fmt.Errorf("FACTCARD_CONCURRENCY=%q: want a whole number from 1 to 256", v)
+		}
+		c.Concurrency = n
+	}
+	if c.Bucket == "" && (c.Prefix != "" || c.Endpoint != "") {
+		return Config{}, fmt.Errorf("FACTCARD_PREFIX and FACTCARD_S3_ENDPOINT need FACTCARD_BUCKET")
+	}
+	return c, nil
+}
+
+// StoreDescription says in words which store the configuration uses, for logs.
+func (c Config) StoreDescription() string {
+	if c.Bucket == "" {
+		return "directory " + c.Dir
+	}
+	d := "s3://" + c.Bucket + "/" + c.Prefix
+	if c.Endpoint != "" {
+		d += " at " + c.Endpoint
+	}
+	return d
+}
+
+// OpenStore opens the store the configuration names: S3 when a bucket is set,
+// otherwise the directory store (created if missing).
+func (c Config) OpenStore(ctx context.Context) (storage.Store, error) {
+	if c.Bucket == "" {
+		d, err := storage.NewDir(c.Dir)
+		if err != nil {
+			return nil, fmt.Errorf("open directory store %s: %w", c.Dir, err)
+		}
+		return d, nil
+	}
+	s, err := s3store.Open(ctx, s3store.Config{Bucket: c.Bucket, Prefix: c.Prefix, Region: c.Region, Endpoint: c.Endpoint})
+	if err != nil {
+		return nil, fmt.Errorf("open S3 store %s: %w", c.StoreDescription(), err)
+	}
+	return s, nil
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// NewService opens the configured store and builds the card service on the embedded
+// dataset.
+func (c Config) NewService(ctx context.Context, log *slog.Logger) (*cards.Service, error) {
+	store, err := c.OpenStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return cards.New(cards.Config{Facts: facts.Default(), Store: store, Logger: log, StoreTimeout: c.StoreTimeout})
+}
+
+// RequireBucket fails unless an S3 bucket is configured: on Lambda the directory
+// store would vanish with the sandbox.
+func (c Config) RequireBucket() error {
+	if c.Bucket == "" {
+		return fmt.Errorf("FACTCARD_BUCKET is required on Lambda (a directory store would vanish with the sandbox)")
+	}
+	return nil
+}
