@@ -26,6 +26,12 @@ BENCHSTAT := $(TOOLS_DIR)/benchstat-$(BENCHSTAT_VERSION)
 # Address `make run` serves on.
 ADDR ?= 127.0.0.1:8080
 
+# Lambda builds: static linux binaries named bootstrap for provided.al2023.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LAMBDA_ARCH ?= arm64
+LAMBDA_BUILD = CGO_ENABLED=0 GOOS=linux GOARCH=$(LAMBDA_ARCH) $(GO) build -tags lambda.norpc -trimpath \
+	-ldflags "-s -w -X main.version=$(VERSION)"
+
 .PHONY: help
 help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*?## "} /^[a-zA-Z0-9_%-]+:.*?## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -35,8 +41,8 @@ run: ## Serve the cards and API locally on $(ADDR) (directory store under ./.fac
 	$(GO) run ./cmd/factcard serve --addr $(ADDR)
 
 .PHONY: test
-test: lint tools ## Run the whole suite: lint, unit, S3 (versitygw), Lambda emulator and browser tests.
-	FACTCARD_VERSITYGW=$(VERSITYGW) FACTCARD_RIE=$(RIE) \
+test: lint tools chromium ## Run the whole suite: lint, unit, S3 (versitygw), Lambda emulator and browser tests.
+	FACTCARD_VERSITYGW=$(VERSITYGW) FACTCARD_RIE=$(RIE) FACTCARD_CHROMIUM=$$(command -v chromium) \
 		$(GO) test -count=1 -timeout 20m ./...
 
 .PHONY: lint
@@ -54,6 +60,10 @@ bench: $(BENCHSTAT) ## Benchmark the card renderer on one core and print a table
 	@mkdir -p build
 	$(GO) test ./render -run '^$$' -bench . -benchmem -cpu 1 -count $(BENCH_COUNT) > build/bench-render.txt
 	@$(BENCHSTAT) build/bench-render.txt
+
+.PHONY: load
+load: $(VERSITYGW) ## Load-test `factcard serve` on loopback (64 connections: cached cards 30 s, then 10,000 renders with S3 down) and print a table.
+	FACTCARD_LOAD=1 FACTCARD_VERSITYGW=$(VERSITYGW) $(GO) test -run TestLoad -count=1 -v -timeout 10m ./cmd/factcard
 
 .PHONY: golden
 golden: ## Regenerate the card golden images in render/testdata/golden (look at them before committing).
@@ -86,6 +96,39 @@ $(STATICCHECK):
 
 $(BENCHSTAT):
 	$(call go_install,golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION),benchstat)
+
+# Debian's chromium for the browser tests; apt keeps it, so this runs once per machine.
+.PHONY: chromium
+chromium: ## Install Chromium (Debian's chromium package) for the browser tests, when missing.
+	@if command -v chromium >/dev/null; then exit 0; fi; \
+		if ! command -v apt-get >/dev/null; then \
+			echo "chromium not found and no apt-get: install Chromium and put it on PATH as chromium" >&2; exit 1; fi; \
+		if [ "$$(id -u)" -eq 0 ]; then sudo=; \
+		elif command -v sudo >/dev/null; then sudo=sudo; \
+		else echo "chromium not found: installing it needs root or sudo (apt-get install chromium)" >&2; exit 1; fi; \
+		echo "installing chromium (once) with apt-get"; \
+		$$sudo apt-get update; \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
+		command -v chromium >/dev/null || { echo "apt-get installed chromium but it is not on PATH" >&2; exit 1; }; \
+		chromium --version
+
+.PHONY: build
+build: ## Build both Lambda bootstraps (linux/$(LAMBDA_ARCH)) into build/ and print their sizes.
+	$(LAMBDA_BUILD) -o build/api/bootstrap ./functions/api
+	$(LAMBDA_BUILD) -o build/generate/bootstrap ./functions/generate
+	@ls -l build/api/bootstrap build/generate/bootstrap | awk '{printf "  %-26s %6.1f MiB\n", $$NF, $$5/1048576}'
+
+# sam build (BuildMethod: makefile) runs these in a copy of the repository.
+.PHONY: build-ApiFunction build-GenerateFunction
+build-ApiFunction: ## (for sam build) The API function into $$ARTIFACTS_DIR.
+	$(LAMBDA_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/api
+
+build-GenerateFunction: ## (for sam build) The generate function into $$ARTIFACTS_DIR.
+	$(LAMBDA_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/generate
+
+.PHONY: deploy
+deploy: ## Build with SAM and deploy (needs the SAM CLI and AWS credentials; asks before changing anything).
+	cd infra && sam build && sam deploy
 
 .PHONY: clean
 clean: ## Remove build output and the local card store (keeps the tool cache).
