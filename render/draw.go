@@ -10,8 +10,8 @@ import (
 	ot "github.com/go-text/typesetting/font/opentype"
 )
 
-// A card is drawn in two steps. gg fills the glyph outlines on a transparent
-// canvas, each ink in its own channel (the quote and name in red, the muted text
+// A card is drawn in two steps. gg fills the glyph outlines on transparent
+// RGBA bands, one per line, each ink in its own channel (the quote and name in red, the muted text
 // in green, the accents in blue), so a pixel holds how much of each ink covers it.
 // The quantiser then maps the coverage to the theme's palette: background, and
 // for each ink the ramp of blends from the background to it. That is what
@@ -27,24 +27,23 @@ var coverageColor = [...]color.RGBA{
 	inkAccent: {0, 0, 0xff, 0xff},
 }
 
-// scratchPools hold zeroed buffers for the RGBA bands lines are drawn on, one
-// pool per card size, each buffer big enough for a whole card. Whoever draws on a
-// buffer clears what they drew before putting it back.
-var scratchPools sync.Map // Size -> *sync.Pool of *[]byte
+// scratch holds zeroed buffers for the RGBA bands lines are drawn on. Whoever
+// draws on a buffer clears what they drew before putting it back.
+var scratch sync.Pool // of *[]byte
 
-func getScratch(size Size, n int) *[]byte {
-	p, _ := scratchPools.LoadOrStore(size, new(sync.Pool))
-	if b, ok := p.(*sync.Pool).Get().(*[]byte); ok && len(*b) >= n {
-		return b
+// getScratch returns a zeroed buffer of at least n bytes.
+func getScratch(n int) *[]byte {
+	if b, ok := scratch.Get().(*[]byte); ok {
+		if len(*b) >= n {
+			return b
+		}
 	}
 	b := make([]byte, n)
 	return &b
 }
 
-func putScratch(size Size, b *[]byte) {
-	p, _ := scratchPools.Load(size)
-	p.(*sync.Pool).Put(b)
-}
+// bandStep rounds band heights up, so a shaper keeps few band canvases.
+const bandStep = 16
 
 // colorOf returns the theme's colour for an ink role.
 func (th theme) colorOf(r inkRole) color.NRGBA {
@@ -91,8 +90,15 @@ type bandCanvas struct {
 func (s *shaper) paint(l *layout, img *image.Paletted) {
 	q := quantizerFor(l.theme)
 	img.Palette = q.pal
-	buf := getScratch(l.size, 4*l.w*l.h)
-	defer putScratch(l.size, buf)
+	bandH := 0
+	for _, b := range l.text {
+		for _, r := range b.ink {
+			bandH = max(bandH, r.pixels().Dy()+2)
+		}
+	}
+	bandH = (bandH + bandStep - 1) / bandStep * bandStep
+	buf := getScratch(4 * l.w * bandH)
+	defer scratch.Put(buf)
 	cover := func(r inkRole) color.Color { return coverageColor[r] }
 	for _, b := range l.text {
 		for i, ln := range b.lines {
@@ -100,7 +106,8 @@ func (s *shaper) paint(l *layout, img *image.Paletted) {
 			if r.Empty() {
 				continue
 			}
-			band, dc := s.band(l.w, r.Dy(), *buf)
+			h := (r.Dy() + bandStep - 1) / bandStep * bandStep
+			band, dc := s.band(l.w, h, *buf)
 			dc.Identity()
 			dc.Translate(0, -float64(r.Min.Y))
 			s.drawLine(dc, b, ln, b.origin[i], cover)

@@ -11,7 +11,7 @@ import (
 // paletteSize is the number of colours in a card's palette: one byte per pixel.
 const paletteSize = 256
 
-// quantizer maps coverage (see drawText) to a palette built from the theme: the
+// quantizer maps coverage (see paint) to a palette built from the theme: the
 // background, then for each ink the ramp of its anti-aliased blends over the
 // background. Everything of a card is such a blend, except the rare pixel two
 // inks share, which gets the nearest entry.
