@@ -2,7 +2,6 @@ package render
 
 import (
 	"image"
-	"image/draw"
 	"image/jpeg"
 	"image/png"
 	"io"
@@ -25,9 +24,7 @@ func Encode(w io.Writer, img image.Image, opts Options) error {
 	if opts.Format == FormatJPEG {
 		// The JPEG encoder is fast only for RGBA and YCbCr images.
 		if p, ok := img.(*image.Paletted); ok {
-			rgba := image.NewRGBA(p.Bounds())
-			draw.Draw(rgba, rgba.Rect, p, p.Rect.Min, draw.Src)
-			img = rgba
+			img = paletteToRGBA(p)
 		}
 		return jpeg.Encode(w, img, &jpeg.Options{Quality: jpegQuality})
 	}
@@ -35,4 +32,24 @@ func Encode(w io.Writer, img image.Image, opts Options) error {
 		return encodePNG(w, p)
 	}
 	return (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(w, img)
+}
+
+// paletteToRGBA expands a paletted image through a lookup table (image/draw
+// would take the slow generic path, a colour conversion per pixel).
+func paletteToRGBA(p *image.Paletted) *image.RGBA {
+	var lut [256][4]byte
+	for i, c := range p.Palette {
+		r, g, b, a := c.RGBA()
+		lut[i] = [4]byte{byte(r >> 8), byte(g >> 8), byte(b >> 8), byte(a >> 8)}
+	}
+	b := p.Bounds()
+	out := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	for y := 0; y < b.Dy(); y++ {
+		src := p.Pix[p.PixOffset(b.Min.X, b.Min.Y+y):][:b.Dx()]
+		dst := out.Pix[y*out.Stride:][:4*b.Dx()]
+		for x, i := range src {
+			copy(dst[4*x:4*x+4], lut[i][:])
+		}
+	}
+	return out
 }

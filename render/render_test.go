@@ -245,6 +245,20 @@ func TestEncodeFormats(t *testing.T) {
 	}
 }
 
+// TestPaletteToRGBA checks the JPEG path's expansion against image/draw.
+func TestPaletteToRGBA(t *testing.T) {
+	img, err := Card(loadFixtures(t)["urdu"], Options{Theme: ThemeLight})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := img.(*image.Paletted)
+	want := image.NewRGBA(p.Rect)
+	draw.Draw(want, want.Rect, p, image.Point{}, draw.Src)
+	if n, d := diffPixels(paletteToRGBA(p), want); n > 0 {
+		t.Errorf("%d pixels differ (by up to %d levels)", n, d)
+	}
+}
+
 func TestMissingGlyph(t *testing.T) {
 	f := loadFixtures(t)["english"]
 	tests := []struct {
