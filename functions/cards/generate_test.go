@@ -79,7 +79,7 @@ func TestGenerateSelection(t *testing.T) {
 }
 
 func TestGenerateBoundedConcurrency(t *testing.T) {
-	fx := newFixture(t, Config{})
+	fx := newFixture(t, Config{MaxRenders: 8}) // the render slots are not what is measured here
 	fx.render.delay = 5 * time.Millisecond
 	report := fx.svc.Generate(context.Background(), GenerateRequest{}, GenerateOptions{Concurrency: 3})
 	if report.Rendered != allCards(t, fx) {

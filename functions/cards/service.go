@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -50,6 +51,10 @@ type Config struct {
 	StoreTimeout time.Duration
 	// Render renders a card; nil means render.Render. Tests count renders with it.
 	Render RenderFunc
+	// MaxRenders bounds the cards rendering at once; zero means GOMAXPROCS. A render
+	// is CPU-bound and holds a few megabytes, so more at once only adds memory and
+	// latency: under a burst of cold cards, requests wait for a slot instead.
+	MaxRenders int
 }
 
 // Service gets cards by fact ID and options. It is safe for concurrent use.
@@ -61,6 +66,7 @@ type Service struct {
 	render       RenderFunc
 	fingerprint  string
 	flights      singleflight.Group
+	renderSlots  chan struct{}
 }
 
 // New returns a Service. It fails if the dataset or store is missing.
@@ -88,6 +94,11 @@ func New(cfg Config) (*Service, error) {
 	if s.render == nil {
 		s.render = renderBytes
 	}
+	n := cfg.MaxRenders
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	s.renderSlots = make(chan struct{}, n)
 	return s, nil
 }
 
@@ -220,6 +231,8 @@ func (s *Service) load(ctx context.Context, ref Ref) (*Card, error) {
 }
 
 func (s *Service) renderCard(ref Ref) ([]byte, error) {
+	s.renderSlots <- struct{}{}
+	defer func() { <-s.renderSlots }()
 	body, err := s.render(ref.Fact, ref.Options)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", ref.Key, err)

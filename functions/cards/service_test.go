@@ -415,3 +415,28 @@ func TestCardRealRenderer(t *testing.T) {
 		t.Errorf("card is %v, want 1080x1350", got)
 	}
 }
+
+// TestRenderSlots: a burst of different cold cards renders at most MaxRenders at once.
+func TestRenderSlots(t *testing.T) {
+	fx := newFixture(t, Config{MaxRenders: 2})
+	fx.render.delay = 10 * time.Millisecond
+	var wg sync.WaitGroup
+	for _, size := range render.Sizes() {
+		for _, theme := range render.Themes() {
+			for _, format := range render.Formats() {
+				wg.Go(func() {
+					if _, err := fx.svc.Card(context.Background(), "fixture-fact", render.Options{Size: size, Theme: theme, Format: format}); err != nil {
+						t.Error(err)
+					}
+				})
+			}
+		}
+	}
+	wg.Wait()
+	if got := fx.render.calls.Load(); got != 16 {
+		t.Errorf("renders = %d, want 16", got)
+	}
+	if peak := fx.render.peak.Load(); peak != 2 {
+		t.Errorf("peak concurrent renders = %d, want 2", peak)
+	}
+}
