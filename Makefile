@@ -34,10 +34,11 @@ LAMBDA_BUILD = CGO_ENABLED=0 GOOS=linux GOARCH=$(LAMBDA_ARCH) $(GO) build -tags 
 
 .PHONY: help
 help: ## List the targets.
-	@awk 'BEGIN {FS = ":.*?## "} /^[a-zA-Z0-9_%-]+:.*?## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo "Usage: make <target> (ADDR=host:port for run)"; echo
+	@awk 'BEGIN {FS = ":.*?## "} /^[a-zA-Z0-9_%-]+:.*?## / {printf "  %-24s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: run
-run: ## Serve the cards and API locally on $(ADDR) (directory store under ./.factcard, no AWS).
+run: ## Serve the cards and API on 127.0.0.1:8080 (cards under ./.factcard; no AWS, no Docker).
 	$(GO) run ./cmd/factcard serve --addr $(ADDR)
 
 .PHONY: test
@@ -56,7 +57,14 @@ lint: $(STATICCHECK) ## gofmt, go vet and staticcheck.
 BENCH_COUNT ?= 6
 
 .PHONY: bench
-bench: $(BENCHSTAT) ## Benchmark the card renderer on one core and print a table (raw results in build/bench-render.txt).
+bench: ## The benchmark report: render/encode per size, bytes, cold start, RSS, bootstrap sizes (build/bench.md).
+	@mkdir -p build
+	FACTCARD_BENCH_REPORT=1 FACTCARD_BENCH_REPORT_FILE=$(CURDIR)/build/bench.md \
+		$(GO) test ./cmd/factcard -run '^TestBenchReport$$' -count=1 -timeout 20m >/dev/null
+	@cat build/bench.md
+
+.PHONY: bench-render
+bench-render: $(BENCHSTAT) ## The renderer's Go benchmarks on one core with benchstat (raw results in build/bench-render.txt).
 	@mkdir -p build
 	$(GO) test ./render -run '^$$' -bench . -benchmem -cpu 1 -count $(BENCH_COUNT) > build/bench-render.txt
 	@$(BENCHSTAT) build/bench-render.txt
@@ -113,17 +121,17 @@ chromium: ## Install Chromium (Debian's chromium package) for the browser tests,
 		chromium --version
 
 .PHONY: build
-build: ## Build both Lambda bootstraps (linux/$(LAMBDA_ARCH)) into build/ and print their sizes.
+build: ## Build both Lambda bootstraps (linux/arm64) into build/ and print their sizes.
 	$(LAMBDA_BUILD) -o build/api/bootstrap ./functions/api
 	$(LAMBDA_BUILD) -o build/generate/bootstrap ./functions/generate
 	@ls -l build/api/bootstrap build/generate/bootstrap | awk '{printf "  %-26s %6.1f MiB\n", $$NF, $$5/1048576}'
 
 # sam build (BuildMethod: makefile) runs these in a copy of the repository.
 .PHONY: build-ApiFunction build-GenerateFunction
-build-ApiFunction: ## (for sam build) The API function into $$ARTIFACTS_DIR.
+build-ApiFunction: ## (run by sam build) The api bootstrap into ARTIFACTS_DIR.
 	$(LAMBDA_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/api
 
-build-GenerateFunction: ## (for sam build) The generate function into $$ARTIFACTS_DIR.
+build-GenerateFunction: ## (run by sam build) The generate bootstrap into ARTIFACTS_DIR.
 	$(LAMBDA_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/generate
 
 .PHONY: deploy
