@@ -81,13 +81,27 @@ func visualOrder(levels []int) []int {
 	return order
 }
 
-// measures returns what line breaking needs of p's words.
-func (p *para) measures() []measure {
-	ms := make([]measure, len(p.words))
+// runs returns what line breaking needs of p's words.
+func (p *para) runs() *runs {
+	r := &runs{segs: make([]measure, len(p.words))}
+	start := 0
+	var cur measure // the whole word being joined
 	for i, w := range p.words {
-		ms[i] = measure{w.width, w.space}
+		r.segs[i] = measure{w.width, w.space}
+		cur.width += w.width
+		if w.glue && i+1 < len(p.words) {
+			cur.width += w.space
+			continue
+		}
+		cur.space = w.space
+		r.words = append(r.words, cur)
+		r.wordEnd = append(r.wordEnd, i+1)
+		if i > start {
+			r.widest = max(r.widest, cur.width)
+		}
+		cur, start = measure{}, i+1
 	}
-	return ms
+	return r
 }
 
 // block is a paragraph set at one size: lines with their pen origins, and the box
@@ -100,6 +114,8 @@ type block struct {
 	lines  []line
 	origin []point // left end of each line's baseline
 	ink    []rect  // the ink of each line
+	ends   []int   // the end (exclusive index into the paragraph's words) of each line
+	width  float64 // the column's width
 	box    rect
 }
 
@@ -126,7 +142,7 @@ func (p *para) height(n int, size, leading float64) float64 {
 // setBlock sets p in lines ending at ends, at size px, in a column width px wide,
 // flush left, or flush right if right is set. Baselines fall on whole pixels.
 func (p *para) setBlock(name string, ink inkRole, ends []int, size, leading, width float64, right bool) *block {
-	b := &block{name: name, color: ink, size: size}
+	b := &block{name: name, color: ink, size: size, ends: ends, width: width}
 	start := 0
 	for k, end := range ends {
 		l := p.setLine(start, end)

@@ -7,6 +7,62 @@ import "math"
 // (ems in the layout, anything in tests).
 type measure struct{ width, space float64 }
 
+// runs is a paragraph's words as line breaking sees them. segs has one measure
+// per UAX #14 segment (para.words); words joins the segments between breaks at
+// white space into whole words ("de-" and "escalation" into "de-escalation").
+// Lines break between whole words, and inside one only when it is wider than
+// the line (see at).
+type runs struct {
+	segs    []measure
+	words   []measure
+	wordEnd []int   // the segment after each whole word's last
+	widest  float64 // the widest whole word of more than one segment; 0 if none
+
+	buf  []measure // scratch for at
+	bufE []int
+}
+
+// splits reports whether at splits some word at maxWidth.
+func (r *runs) splits(maxWidth float64) bool { return r.widest > maxWidth }
+
+// at returns the units to break into lines no wider than maxWidth, and the
+// segment after each unit's last: the whole words, except that a word of several
+// segments wider than maxWidth is given as its segments. The slices are r's
+// until the next call.
+func (r *runs) at(maxWidth float64) ([]measure, []int) {
+	if !r.splits(maxWidth) {
+		return r.words, r.wordEnd
+	}
+	ms, ends := r.buf[:0], r.bufE[:0]
+	start := 0
+	for i, w := range r.words {
+		end := r.wordEnd[i]
+		if w.width > maxWidth && end-start > 1 {
+			for k := start; k < end; k++ {
+				ms = append(ms, r.segs[k])
+				ends = append(ends, k+1)
+			}
+		} else {
+			ms = append(ms, w)
+			ends = append(ends, end)
+		}
+		start = end
+	}
+	r.buf, r.bufE = ms, ends
+	return ms, ends
+}
+
+// breakRuns breaks r into the fewest lines no wider than maxWidth, balanced, as
+// breakLines does, and returns the end of each line as a segment index.
+func (r *runs) breakRuns(maxWidth float64, maxLines int) []int {
+	ms, unitEnd := r.at(maxWidth)
+	ends := breakLines(ms, maxWidth, maxLines)
+	for k, e := range ends {
+		ends[k] = unitEnd[e-1]
+	}
+	return ends
+}
+
 // lineWidth returns the width of ws[i:j] set on one line: every word with its
 // trailing space, except the last word's.
 func lineWidth(ws []measure, i, j int) float64 {

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"math"
 	"slices"
 	"testing"
 )
@@ -201,5 +202,74 @@ func TestLonelyLast(t *testing.T) {
 		if got := lonelyLast(tt.ends); got != tt.want {
 			t.Errorf("lonelyLast(%v) = %v, want %v", tt.ends, got, tt.want)
 		}
+	}
+}
+
+// glued returns measures and runs for segments of the given widths; a negative
+// width marks a segment glued to the next (a break after a hyphen, not a space).
+func glued(widths ...float64) *runs {
+	p := &para{}
+	for _, w := range widths {
+		p.words = append(p.words, word{width: math.Abs(w), space: 1, glue: w < 0})
+		if w < 0 {
+			p.words[len(p.words)-1].space = 0
+		}
+	}
+	return p.runs()
+}
+
+func TestRunsBreakAtSpacesFirst(t *testing.T) {
+	tests := []struct {
+		name     string
+		r        *runs
+		max      float64
+		maxLines int
+		want     []int
+	}{
+		{
+			// "aaaa bbbbb cc-dddddd" in 13: by segments, "aaaa bbbbb cc-" /
+			// "dddddd" is the even breaking; whole words give "aaaa" /
+			// "bbbbb cc-dddddd" (not "aaaa bbbbb" and a lonely compound).
+			name: "compound that fits stays whole",
+			r:    glued(4, 5, -2, 6), max: 14,
+			want: []int{1, 4},
+		},
+		{
+			// The compound (12) is wider than the line (10): it breaks after
+			// its hyphen.
+			name: "compound wider than the line breaks inside",
+			r:    glued(3, -4, 8), max: 10,
+			want: []int{2, 3},
+		},
+		{
+			// Only the compound that is too wide is split; "ee-ff" stays whole.
+			name: "only the wide compound splits",
+			r:    glued(-6, 6, -2, 2), max: 8,
+			want: []int{1, 2, 4},
+		},
+		{"no compounds", glued(3, 3, 3), 7, 0, []int{1, 3}},
+		{"compound too wide even split", glued(-9, 9), 8, 0, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.r.breakRuns(tt.max, tt.maxLines)
+			if !slices.Equal(got, tt.want) || (got == nil) != (tt.want == nil) {
+				t.Errorf("breakRuns() = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRunsWords(t *testing.T) {
+	r := glued(4, -2, -3, 5, 1)
+	want := []measure{{4, 1}, {10, 1}, {1, 1}}
+	if !slices.Equal(r.words, want) || !slices.Equal(r.wordEnd, []int{1, 4, 5}) || r.widest != 10 {
+		t.Errorf("runs: words %v ends %v widest %v; want %v [1 4 5] 10", r.words, r.wordEnd, r.widest, want)
+	}
+	if ms, ends := r.at(9); len(ms) != 5 || !slices.Equal(ends, []int{1, 2, 3, 4, 5}) {
+		t.Errorf("at(9) = %v %v, want the compound's 3 segments", ms, ends)
+	}
+	if ms, _ := r.at(10); len(ms) != 3 {
+		t.Errorf("at(10) = %v, want 3 whole words", ms)
 	}
 }

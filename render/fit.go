@@ -16,7 +16,8 @@ type box struct {
 }
 
 // fits reports whether p, broken first-fit at size px, stays within bx.
-func (p *para) fits(ms []measure, bx box, size, leading float64) bool {
+func (p *para) fits(r *runs, bx box, size, leading float64) bool {
+	ms, _ := r.at(bx.width / size)
 	n, ok := greedyCount(ms, bx.width/size)
 	if !ok || (bx.maxLines > 0 && n > bx.maxLines) {
 		return false
@@ -25,24 +26,38 @@ func (p *para) fits(ms []measure, bx box, size, leading float64) bool {
 }
 
 // fitSize returns the largest size in [lo, hi], on a grid of fitStep pixels from
-// lo, at which p fits bx, and false if it does not fit even at lo. Fitting is
-// monotonic in the size (a larger size never needs fewer lines), so the search is
-// a bisection.
-func (p *para) fitSize(ms []measure, bx box, lo, hi, leading float64) (float64, bool) {
-	if !p.fits(ms, bx, lo, leading) {
+// lo, at which p fits bx, and false if it fits at none.
+//
+// Where no word has to be broken inside (the size is small enough for the widest
+// word of several segments to fit a line), fitting is monotonic in the size: a
+// larger size never needs fewer lines. There the search is a bisection. Above
+// that, breaking inside a word can need fewer lines at a larger size than a
+// smaller size needs without, so those sizes are scanned from the top.
+func (p *para) fitSize(r *runs, bx box, lo, hi, leading float64) (float64, bool) {
+	if hi < lo-eps {
 		return 0, false
 	}
-	// Invariant: step a fits; step b does not (or is past hi).
-	a, b := 0, int(math.Floor((hi-lo)/fitStep))+1
+	top := int(math.Floor((hi-lo)/fitStep + eps))
+	at := func(i int) float64 { return lo + float64(i)*fitStep }
+	for ; top >= 0 && r.splits(bx.width/at(top)); top-- {
+		if p.fits(r, bx, at(top), leading) {
+			return at(top), true
+		}
+	}
+	if top < 0 || !p.fits(r, bx, lo, leading) {
+		return 0, false
+	}
+	// Invariant: step a fits; step b does not (or is past top).
+	a, b := 0, top+1
 	for b-a > 1 {
 		m := (a + b) / 2
-		if p.fits(ms, bx, lo+float64(m)*fitStep, leading) {
+		if p.fits(r, bx, at(m), leading) {
 			a = m
 		} else {
 			b = m
 		}
 	}
-	return lo + float64(a)*fitStep, true
+	return at(a), true
 }
 
 // linesAllowed returns how many lines of p fit in bx at size px.
@@ -58,28 +73,24 @@ func (p *para) linesAllowed(bx box, size, leading float64) int {
 }
 
 // fitBlock sets p at the largest size in [lo, hi] px at which it fits bx, lines
-// balanced, flush left or right, and returns the block, or false if it does not fit at lo. Glyphs whose
-// ink reaches beyond the font's line extents (stacked marks) can make a block
-// taller than the estimate; then the size steps down until the block fits.
+// balanced, flush left or right, and returns the block, or false if it does not
+// fit at lo. Glyphs whose ink reaches beyond the font's line extents (stacked
+// marks) can make a block taller than the estimate; then the size steps down
+// until the block fits.
 func (p *para) fitBlock(name string, ink inkRole, bx box, lo, hi, leading float64, right bool) (*block, bool) {
 	if len(p.words) == 0 {
 		return &block{name: name, color: ink, size: hi}, true
 	}
-	ms := p.measures()
-	size, ok := p.fitSize(ms, bx, lo, hi, leading)
-	for ok {
-		ends := breakLines(ms, bx.width/size, p.linesAllowed(bx, size, leading))
-		if ends != nil {
-			b := p.setBlock(name, ink, ends, size, leading, bx.width, right)
-			if b.box.w() <= bx.width+eps && (bx.height == 0 || b.box.h() <= bx.height+eps) {
-				return b, true
-			}
+	r := p.runs()
+	for size, ok := p.fitSize(r, bx, lo, hi, leading); ok; size, ok = p.fitSize(r, bx, lo, size-fitStep, leading) {
+		ends := r.breakRuns(bx.width/size, p.linesAllowed(bx, size, leading))
+		if ends == nil {
+			continue
 		}
-		if size-fitStep < lo {
-			break
+		b := p.setBlock(name, ink, ends, size, leading, bx.width, right)
+		if b.box.w() <= bx.width+eps && (bx.height == 0 || b.box.h() <= bx.height+eps) {
+			return b, true
 		}
-		size -= fitStep
-		ok = p.fits(ms, bx, size, leading)
 	}
 	return nil, false
 }

@@ -44,7 +44,7 @@ func TestFitSize(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := tt.p.fitSize(tt.p.measures(), tt.bx, tt.lo, tt.hi, 1.2)
+			got, ok := tt.p.fitSize(tt.p.runs(), tt.bx, tt.lo, tt.hi, 1.2)
 			if got != tt.want || ok != tt.wantFits {
 				t.Errorf("fitSize() = %v, %v; want %v, %v", got, ok, tt.want, tt.wantFits)
 			}
@@ -61,7 +61,7 @@ func TestFitSizeIsLargest(t *testing.T) {
 			widths[i] = 1 + float64((i*7)%5)*0.6
 		}
 		p := testPara(widths...)
-		ms := p.measures()
+		ms := p.runs()
 		bx := box{width: 900, height: 400}
 		got, ok := p.fitSize(ms, bx, 20, 80, 1.25)
 		want, wantOK := 0.0, false

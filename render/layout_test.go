@@ -210,3 +210,62 @@ func overlapsAny(a, b []rect) bool {
 	}
 	return false
 }
+
+// TestBreaksInsideWordsOnlyWhenNeeded checks every line that ends inside a word
+// (after a hyphen or a dash, not at a space): that word must be wider than the
+// line at the block's size.
+func TestBreaksInsideWordsOnlyWhenNeeded(t *testing.T) {
+	s, err := getShaper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer putShaper(s)
+	for _, lc := range layoutCases(t) {
+		c, err := s.shapeContent(lc.fact)
+		if err != nil {
+			t.Fatalf("%s: %v", lc.name, err)
+		}
+		for _, size := range Sizes() {
+			for _, th := range themeTable {
+				l, err := arrange(c, size, th)
+				if err != nil {
+					t.Fatalf("%s/%s/%s: %v", lc.name, size, th.name, err)
+				}
+				for _, b := range l.text {
+					checkWordBreaks(t, fmt.Sprintf("%s/%s/%s: %s", lc.name, size, th.name, b.name), c.para(b.name), b)
+				}
+			}
+		}
+	}
+}
+
+// checkWordBreaks reports each line of b that ends inside a word that fits a line.
+func checkWordBreaks(t *testing.T, name string, p *para, b *block) {
+	t.Helper()
+	for k, end := range b.ends[:max(0, len(b.ends)-1)] {
+		if !p.words[end-1].glue {
+			continue
+		}
+		i, j := end-1, end // the whole word is p.words[i:j+1]
+		for i > 0 && p.words[i-1].glue {
+			i--
+		}
+		for j < len(p.words)-1 && p.words[j].glue {
+			j++
+		}
+		w := lineWidth(p.runs().segs, i, j+1) * b.size
+		if w <= b.width {
+			t.Errorf("%s: line %d ends inside %q, which fits a line (%.0f of %.0f px)", name, k, string(p.text[p.words[i].start:p.words[j].end]), w, b.width)
+		}
+	}
+}
+
+// find returns the text block of the given name, or nil.
+func (l *layout) find(name string) *block {
+	for _, b := range l.text {
+		if b.name == name {
+			return b
+		}
+	}
+	return nil
+}

@@ -131,12 +131,18 @@ type piece struct {
 	glyphs []glyph    // in visual order
 }
 
-// word is the text between two line-break opportunities, trailing spaces included.
+// word is the text between two line-break opportunities (UAX #14), trailing
+// spaces included: a whole word, or a part of one that ends where a line may
+// break inside it, after a hyphen or a dash ("de-" of "de-escalation").
 type word struct {
 	start, end int     // rune range
 	pieces     []piece // in logical order
 	width      float64 // advance without the trailing whitespace, in ems
 	space      float64 // advance of the trailing whitespace, in ems
+	// glue is set when the break after the word is not at white space: the word
+	// and the next are parts of one word, which lines break inside only when it
+	// does not fit a line whole (see runs).
+	glue bool
 }
 
 // para is a shaped paragraph, ready to be broken into lines at any size.
@@ -184,6 +190,11 @@ type paraStyle struct {
 // spaces and trims the ends: a card lays out one paragraph per field.
 func normalize(s string) string { return strings.Join(strings.Fields(s), " ") }
 
+// breaksAtSpace reports whether a break opportunity after r separates words:
+// r is white space, or the zero width space that marks a word boundary where the
+// script writes none.
+func breaksAtSpace(r rune) bool { return unicode.IsSpace(r) || r == '\u200b' }
+
 // isRTLText reports whether the first strong character of s belongs to a
 // right-to-left script (rules P2 and P3 of the bidi algorithm, by script).
 func isRTLText(s string) bool {
@@ -227,7 +238,7 @@ func (s *shaper) shape(text string, st paraStyle) (*para, error) {
 		for i := l.Offset; i < end; i++ {
 			wordOf[i] = len(p.words)
 		}
-		p.words = append(p.words, word{start: l.Offset, end: end})
+		p.words = append(p.words, word{start: l.Offset, end: end, glue: end < len(runes) && !breaksAtSpace(runes[end-1])})
 	}
 	contentEnd := make([]int, len(p.words))
 	for i, w := range p.words {
