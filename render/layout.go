@@ -161,19 +161,27 @@ func arrange(c *content, size Size, th theme) (*layout, error) {
 	if !ok {
 		return nil, fail("brand", "wider than the card")
 	}
-	gap := math.Round(2.5 * u)
+	gap := math.Round(sc.BrandGap * u)
 	metaW := colW - brand.box.w() - gap
-	var date, source *block
-	for size := sc.Meta * u; ; size -= fitStep {
-		if size < sc.MetaMin*u {
-			return nil, fail("source", "more than 2 lines at %.1f px in %.0f px", sc.MetaMin*u, metaW)
+	// The date and source lines share a size. The source takes one line at the
+	// largest size down to MetaMin at which it fits one, and two lines only if it
+	// fits one at none.
+	footer := func(sourceLines int) (date, source *block) {
+		for size := sc.Meta * u; size >= sc.MetaMin*u-eps; size -= fitStep {
+			d, ok1 := c.date.fitBlock("date", inkMuted, box{width: metaW, maxLines: 1}, size, size, sc.leading(c.date.scripts), right)
+			s, ok2 := c.source.fitBlock("source", inkMuted, box{width: metaW, maxLines: sourceLines}, size, size, sc.leading(c.source.scripts), right)
+			if ok1 && ok2 {
+				return d, s
+			}
 		}
-		var ok1, ok2 bool
-		date, ok1 = c.date.fitBlock("date", inkMuted, box{width: metaW, maxLines: 1}, size, size, sc.leading(c.date.scripts), right)
-		source, ok2 = c.source.fitBlock("source", inkMuted, box{width: metaW, maxLines: 2}, size, size, sc.leading(c.source.scripts), right)
-		if ok1 && ok2 {
-			break
-		}
+		return nil, nil
+	}
+	date, source := footer(1)
+	if date == nil {
+		date, source = footer(2)
+	}
+	if date == nil {
+		return nil, fail("source", "more than 2 lines at %.1f px in %.0f px", sc.MetaMin*u, metaW)
 	}
 	footerLineGap := math.Round(sc.LineGap * u)
 	footerBottom := safe.y1

@@ -211,6 +211,49 @@ func overlapsAny(a, b []rect) bool {
 	return false
 }
 
+// TestFooterSourceOnOneLine checks that the source line wraps only when it does
+// not fit beside the brand on one line even at the footer's minimum size.
+func TestFooterSourceOnOneLine(t *testing.T) {
+	s, err := getShaper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer putShaper(s)
+	for _, lc := range layoutCases(t) {
+		if strings.HasPrefix(lc.name, "words/") {
+			continue // the same footer as fixture/longest
+		}
+		c, err := s.shapeContent(lc.fact)
+		if err != nil {
+			t.Fatalf("%s: %v", lc.name, err)
+		}
+		oneLine := lineWidth(c.source.runs().segs, 0, len(c.source.words)) // ems
+		for _, size := range Sizes() {
+			for _, th := range themeTable {
+				name := fmt.Sprintf("%s/%s/%s", lc.name, size, th.name)
+				l, err := arrange(c, size, th)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				src, brand := l.find("source"), l.find("brand")
+				if src == nil || brand == nil {
+					t.Fatalf("%s: no source or brand block", name)
+				}
+				u := geometries[size].unit()
+				metaW := l.safe.w() - brand.box.w() - math.Round(th.scale.BrandGap*u)
+				if src.width != metaW {
+					t.Errorf("%s: source column %.1f px wide, want the safe width less the brand and the gap, %.1f px", name, src.width, metaW)
+				}
+				fits := oneLine*th.scale.MetaMin*u <= metaW
+				if got := len(src.lines); fits && got != 1 {
+					t.Errorf("%s: source in %d lines at %.1f px; it fits one line of %.0f px at %.1f px or more",
+						name, got, src.size, metaW, th.scale.MetaMin*u)
+				}
+			}
+		}
+	}
+}
+
 // TestBreaksInsideWordsOnlyWhenNeeded checks every line that ends inside a word
 // (after a hyphen or a dash, not at a space): that word must be wider than the
 // line at the block's size.

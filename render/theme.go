@@ -27,6 +27,7 @@ type typeScale struct {
 	Role               float64 // role and handle
 	Meta, MetaMin      float64 // date and source lines; shrink to MetaMin before failing
 	Brand              float64 // the brand line
+	BrandGap           float64 // least room between the brand and the date and source lines
 
 	// Line pitch in ems for text in each script family; a paragraph uses the
 	// largest of the scripts it contains. Devanagari's marks above and below the
@@ -47,7 +48,7 @@ var standardScale = typeScale{
 	QuoteMax: 8.0, QuoteMin: 2.2,
 	Name: 3.4, Role: 2.7,
 	Meta: 2.4, MetaMin: 2.0,
-	Brand: 2.4,
+	Brand: 2.4, BrandGap: 2.5,
 
 	LeadingLatin: 1.28, LeadingDevanagari: 1.5, LeadingArabic: 1.75,
 
