@@ -6,7 +6,8 @@
 // Text is shaped with go-text/typesetting (HarfBuzz), so Hindi conjuncts and vowel
 // signs and right-to-left Urdu come out right, and the glyph outlines are filled on a
 // fogleman/gg canvas. The fonts (subsets of Noto Sans, Noto Sans Devanagari and Noto
-// Naskh Arabic) are embedded and parsed once per process.
+// Naskh Arabic) are embedded and parsed once per process, on first use or in
+// [Preload].
 //
 // The package is pure: it reads no environment, touches no disk and talks to no
 // network. Every function is safe for concurrent use by many goroutines, and the

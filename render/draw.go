@@ -3,7 +3,6 @@ package render
 import (
 	"image"
 	"image/color"
-	"sync"
 
 	"github.com/fogleman/gg"
 	"github.com/go-text/typesetting/font"
@@ -29,11 +28,11 @@ var coverageColor = [...]color.RGBA{
 
 // scratch holds zeroed buffers for the RGBA bands lines are drawn on. Whoever
 // draws on a buffer clears what they drew before putting it back.
-var scratch sync.Pool // of *[]byte
+var scratch reuse[*[]byte]
 
 // getScratch returns a zeroed buffer of at least n bytes.
 func getScratch(n int) *[]byte {
-	if b, ok := scratch.Get().(*[]byte); ok {
+	if b, ok := scratch.get(); ok {
 		if len(*b) >= n {
 			return b
 		}
@@ -98,7 +97,7 @@ func (s *shaper) paint(l *layout, img *image.Paletted) {
 	}
 	bandH = (bandH + bandStep - 1) / bandStep * bandStep
 	buf := getScratch(4 * l.w * bandH)
-	defer scratch.Put(buf)
+	defer scratch.put(buf)
 	cover := func(r inkRole) color.Color { return coverageColor[r] }
 	for _, b := range l.text {
 		for i, ln := range b.lines {

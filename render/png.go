@@ -7,7 +7,6 @@ import (
 	"hash/crc32"
 	"image"
 	"io"
-	"sync"
 
 	"github.com/klauspost/compress/flate"
 )
@@ -23,14 +22,8 @@ const pngLevel = 5
 // flateWriters and pngBuffers keep deflate state and output buffers between
 // encodes: a deflate writer at level 5 holds about a megabyte of tables.
 var (
-	flateWriters = sync.Pool{New: func() any {
-		z, err := flate.NewWriter(io.Discard, pngLevel)
-		if err != nil {
-			panic("render: deflate level: " + err.Error()) // pngLevel is a valid constant
-		}
-		return z
-	}}
-	pngBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	flateWriters reuse[*flate.Writer]
+	pngBuffers   reuse[*bytes.Buffer]
 )
 
 // encodePNG writes m as an 8-bit paletted PNG with no filtering (filters do not
@@ -41,12 +34,21 @@ var (
 func encodePNG(w io.Writer, m *image.Paletted) error {
 	b := m.Bounds()
 	width, height := b.Dx(), b.Dy()
-	idat := pngBuffers.Get().(*bytes.Buffer)
-	defer pngBuffers.Put(idat)
+	idat, ok := pngBuffers.get()
+	if !ok {
+		idat = new(bytes.Buffer)
+	}
+	defer pngBuffers.put(idat)
 	idat.Reset()
 	idat.Write([]byte{0x78, 0x5e}) // zlib header: deflate, 32 KB window, "fast" level
-	z := flateWriters.Get().(*flate.Writer)
-	defer flateWriters.Put(z)
+	z, ok := flateWriters.get()
+	if !ok {
+		var err error
+		if z, err = flate.NewWriter(io.Discard, pngLevel); err != nil {
+			panic("render: deflate level: " + err.Error()) // pngLevel is a valid constant
+		}
+	}
+	defer flateWriters.put(z)
 	z.Reset(idat)
 	var filter [1]byte // filter type 0, None
 	sum := adler32{a: 1}

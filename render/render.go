@@ -60,7 +60,7 @@ func card(f facts.Fact, opts Options, img *image.Paletted) error {
 // cardImages keeps the paletted images Render draws on and encodes, one pool per
 // size: the image never leaves Render, and reusing it saves allocating and
 // faulting in a fresh 0.75 to 2 MB for every card.
-var cardImages sync.Map // Size -> *sync.Pool of *image.Paletted
+var cardImages sync.Map // Size -> *reuse[*image.Paletted]
 
 // Render draws the card for f with opts and writes it to w in opts.Format: the
 // same bytes as Card followed by Encode.
@@ -69,15 +69,16 @@ func Render(w io.Writer, f facts.Fact, opts Options) error {
 	if err != nil {
 		return err
 	}
-	pool, _ := cardImages.LoadOrStore(opts.Size, new(sync.Pool))
-	img, ok := pool.(*sync.Pool).Get().(*image.Paletted)
+	v, _ := cardImages.LoadOrStore(opts.Size, new(reuse[*image.Paletted]))
+	pool := v.(*reuse[*image.Paletted])
+	img, ok := pool.get()
 	if ok {
 		clear(img.Pix)
 	} else {
 		w, h := opts.Size.Dimensions()
 		img = image.NewPaletted(image.Rect(0, 0, w, h), nil)
 	}
-	defer pool.(*sync.Pool).Put(img)
+	defer pool.put(img)
 	if err := card(f, opts, img); err != nil {
 		return err
 	}

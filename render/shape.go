@@ -3,7 +3,6 @@ package render
 import (
 	"image"
 	"strings"
-	"sync"
 	"unicode"
 
 	"github.com/go-text/typesetting/bidi"
@@ -18,7 +17,7 @@ import (
 
 // A shaper holds the per-goroutine state that shaping needs: go-text's faces,
 // shaper and segmenters cache data and are not safe for concurrent use, so each
-// render takes a shaper from shaperPool and puts it back when done. The parsed
+// render takes a shaper from shapers and puts it back when done. The parsed
 // fonts underneath are shared.
 type shaper struct {
 	fd    *fontData
@@ -40,11 +39,11 @@ type shaper struct {
 	groupByWord bool
 }
 
-var shaperPool sync.Pool
+var shapers reuse[*shaper]
 
 // getShaper returns a shaper from the pool, or a new one.
 func getShaper() (*shaper, error) {
-	if s, ok := shaperPool.Get().(*shaper); ok {
+	if s, ok := shapers.get(); ok {
 		return s, nil
 	}
 	fd, err := loadFonts()
@@ -60,7 +59,7 @@ func getShaper() (*shaper, error) {
 	return s, nil
 }
 
-func putShaper(s *shaper) { shaperPool.Put(s) }
+func putShaper(s *shaper) { shapers.put(s) }
 
 // faceOf returns the ID of one of the shaper's faces.
 func (s *shaper) faceOf(f *font.Face) faceID {

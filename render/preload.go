@@ -1,0 +1,70 @@
+package render
+
+import (
+	"io"
+	"sync"
+
+	"github.com/factcard/factcard/facts"
+)
+
+// Preload parses the embedded fonts and warms the shaper, so the first request
+// of a server or Lambda pays nothing: it shapes sample text in every script and
+// weight, and draws and encodes a sample card on every size, which fills what
+// a render reuses (HarfBuzz plans, glyph outlines, band canvases, card images,
+// palettes, deflate state). The warmed shaper and buffers are kept for later
+// renders on any goroutine; the garbage collector does not drop them. Preload
+// is safe to call many times and concurrently; the work is done once. It
+// returns the font error, if any.
+func Preload() error { return preload() }
+
+var preload = sync.OnceValue(func() error {
+	if _, err := loadFonts(); err != nil {
+		return err
+	}
+	s, err := getShaper()
+	if err != nil {
+		return err
+	}
+	for _, f := range preloadFacts {
+		if _, err := s.shapeContent(f); err != nil {
+			putShaper(s)
+			return err
+		}
+	}
+	putShaper(s)
+	themes := Themes()
+	for i, size := range Sizes() {
+		f := preloadFacts[i%len(preloadFacts)]
+		if err := Render(io.Discard, f, Options{Size: size, Theme: themes[i%len(themes)]}); err != nil {
+			return err
+		}
+	}
+	return nil
+})
+
+// preloadFacts are sample texts for Preload, one per script the fonts cover,
+// with names in the others so every face and weight is shaped. They are never
+// shown.
+var preloadFacts = []facts.Fact{
+	{
+		ID:       "preload-en",
+		Quote:    "Preload shapes this sample — with “quotes”, 12 digits & punctuation.",
+		Language: "en",
+		Speaker:  facts.Speaker{Name: "Sample नमूना", Role: "Sample role · @sample"},
+		Source:   facts.Source{Publisher: "Sample publisher نمونہ"},
+	},
+	{
+		ID:       "preload-hi",
+		Quote:    "यह एक नमूना वाक्य है।",
+		Language: "hi",
+		Speaker:  facts.Speaker{Name: "नमूना", Role: "नमूना"},
+		Source:   facts.Source{Publisher: "नमूना"},
+	},
+	{
+		ID:       "preload-ur",
+		Quote:    "یہ ایک نمونہ جملہ ہے (ABC)، 12 مئی۔",
+		Language: "ur",
+		Speaker:  facts.Speaker{Name: "نمونہ", Role: "نمونہ"},
+		Source:   facts.Source{Publisher: "نمونہ"},
+	},
+}
