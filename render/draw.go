@@ -139,7 +139,7 @@ func (s *shaper) drawLine(dc *gg.Context, b *block, ln line, o point, colorOf fu
 	for _, gr := range fillGroups(ln, b.size, o, s.groupByWord) {
 		for _, i := range gr {
 			g := ln.glyphs[i]
-			k := b.size / float64(s.fd.fonts[g.face].Upem())
+			k := b.size / s.fd.upem[g.face]
 			gx := o.x + float64((g.x+g.dx)*b.size)
 			gy := o.y - float64(g.dy*b.size)
 			appendOutline(dc, s.outline(g.face, g.id), gx, gy, k)

@@ -43,10 +43,24 @@ var fontTable = [numFaces]string{
 type fontData struct {
 	fonts [numFaces]*font.Font
 	raw   [numFaces][]byte
+	// upem is each face's font units per em of the card's type size: its units
+	// per em, divided by its scale (see faceScale).
+	upem [numFaces]float64
 	// Line extents of each face in ems, from its horizontal header: ascent is
 	// positive upwards, descent positive downwards.
 	ascent, descent [numFaces]float64
 }
+
+// faceScale sets each face's size relative to the type size. Noto Naskh
+// Arabic's letters are small for their em: at one size, Latin text inside Urdu
+// (names, dates, "(MEA)") looks larger than the Naskh around it, so Naskh is
+// set larger, to match the x-heights by eye.
+var faceScale = [numFaces]float64{
+	sansRegular: 1, sansBold: 1, devaRegular: 1, devaBold: 1,
+	naskhRegular: naskhScale, naskhBold: naskhScale,
+}
+
+const naskhScale = 1.15
 
 // loadFonts parses the embedded fonts once per process.
 var loadFonts = sync.OnceValues(func() (*fontData, error) {
@@ -64,7 +78,8 @@ var loadFonts = sync.OnceValues(func() (*fontData, error) {
 		if !ok {
 			return nil, fmt.Errorf("embedded font %s has no horizontal extents", name)
 		}
-		upem := float64(face.Upem())
+		upem := float64(face.Upem()) / faceScale[id]
+		fd.upem[id] = upem
 		fd.fonts[id] = face.Font
 		fd.raw[id] = data
 		fd.ascent[id] = float64(ext.Ascender) / upem

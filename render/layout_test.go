@@ -176,7 +176,7 @@ func outlineInk(s *shaper, g placed, size float64, o point) rect {
 	if len(segs) == 0 {
 		return rect{}
 	}
-	k := size / float64(s.fd.fonts[g.face].Upem())
+	k := size / s.fd.upem[g.face]
 	gx := o.x + (g.x+g.dx)*size
 	gy := o.y - g.dy*size
 	r := rect{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}

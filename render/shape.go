@@ -273,7 +273,7 @@ func (s *shaper) shape(text string, st paraStyle) (*para, error) {
 	}
 	for _, run := range s.seg.Split(in, &s.fm) {
 		id := s.faceOf(run.Face)
-		upem := float64(run.Face.Upem())
+		upem := s.fd.upem[id]
 		run.Size = fixed.I(int(run.Face.Upem()))
 		out := s.hb.Shape(run)
 		p.ascent = max(p.ascent, s.fd.ascent[id])
