@@ -69,6 +69,15 @@ bench-render: $(BENCHSTAT) ## The renderer's Go benchmarks on one core with benc
 	$(GO) test ./render -run '^$$' -bench . -benchmem -cpu 1 -count $(BENCH_COUNT) > build/bench-render.txt
 	@$(BENCHSTAT) build/bench-render.txt
 
+# Fuzzing: how long each fuzz target runs.
+FUZZTIME ?= 1m
+
+.PHONY: fuzz
+fuzz: ## Run each fuzz target (dataset loader, HTTP router, card layout) for FUZZTIME (default 1m); make test runs their seeds.
+	$(GO) test ./facts -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./functions/httpapi -run '^$$' -fuzz '^FuzzRouter$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./render -run '^$$' -fuzz '^FuzzLayout$$' -fuzztime $(FUZZTIME)
+
 .PHONY: load
 load: $(VERSITYGW) ## Load-test `factcard serve` on loopback (64 connections: cached cards 30 s, then 10,000 renders with S3 down) and print a table.
 	FACTCARD_LOAD=1 FACTCARD_VERSITYGW=$(VERSITYGW) $(GO) test -run TestLoad -count=1 -v -timeout 10m ./cmd/factcard

@@ -10,6 +10,10 @@ import (
 // be laid out on a card without going below the minimum type size.
 var ErrDoesNotFit = errors.New("does not fit")
 
+// ErrNoQuote is matched (with errors.Is) by the error for a fact whose quote is
+// empty or only white space.
+var ErrNoQuote = errors.New("no quote")
+
 // FitError reports which element of a fact does not fit on which card. It matches
 // ErrDoesNotFit.
 type FitError struct {

@@ -80,7 +80,7 @@ func (s *shaper) shapeContent(f facts.Fact) (*content, error) {
 	c := &content{rtl: langRTL(f.Language)}
 	q := normalize(f.Quote)
 	if q == "" {
-		return nil, fmt.Errorf("fact %q has no quote", f.ID)
+		return nil, ErrNoQuote
 	}
 	var err error
 	shape := func(dst **para, text, field string, w weight, lang string, rtl, accent bool) {
@@ -274,7 +274,7 @@ func arrange(c *content, size Size, th theme) (*layout, error) {
 	placeY(role, speaker.box.y1+lineGap)
 
 	for _, b := range []*block{quote, speaker, role, date, source, brand} {
-		if len(b.lines) > 0 {
+		if len(b.lines) > 0 && !b.box.empty() { // text of only invisible characters draws nothing
 			l.text = append(l.text, b)
 		}
 	}

@@ -20,8 +20,9 @@ const Version = "2"
 
 // Card draws the card for f with opts (defaults filled in) and returns it as a
 // paletted image. It fails with an *OptionError for an unknown option, a
-// *MissingGlyphError for a character no embedded font has, and an error matching
-// ErrDoesNotFit for text that cannot fit at the minimum type size.
+// *MissingGlyphError for a character no embedded font has, an error matching
+// ErrDoesNotFit for text that cannot fit at the minimum type size, and one
+// matching ErrNoQuote for an empty quote.
 func Card(f facts.Fact, opts Options) (image.Image, error) {
 	opts, err := opts.Resolve()
 	if err != nil {
