@@ -36,7 +36,7 @@ func FuzzLayout(f *testing.F) {
 		strings.Repeat("de-escalation ", 30),
 		"Hello नमस्ते دنیا world, 12 May 2025",
 		"e\u0301\u0302\u0303\u0304\u0305\u0306\u0307\u0308 a\u0323\u0324\u0325\u0326\u0327",
-		"क्‍ष्‍ट्र ि\u093f\u0947\u0947\u0902\u0901 दृष्टि",
+		"क्\u200dष्\u200dट्र ि\u093f\u0947\u0947\u0902\u0901 दृष्टि",
 		"بِّّّّ ـٰٖٗ ۛۚۖ ﷽",
 		"وزارت خارجہ (MEA) نے 12 May 2025 کو کہا: “hello” — ٹھیک؟",
 		"abc \u202eRTL override\u202c def \u200fmark\u200e \u2067isolate\u2069",
