@@ -109,3 +109,50 @@ func TestHeight(t *testing.T) {
 		}
 	}
 }
+
+// TestFitSizeIsLargestWithCompounds checks the search against a scan of every
+// size when words of several segments (compounds) may have to break inside,
+// where fitting is not monotonic in the size.
+func TestFitSizeIsLargestWithCompounds(t *testing.T) {
+	for n := 1; n <= 40; n++ {
+		p := &para{ascent: 0.8, descent: 0.2}
+		for i := range n {
+			w := word{width: 0.8 + float64((i*7)%5)*0.9, space: 0.25}
+			if i%4 == 1 && i+1 < n { // "xx-" glued to the next segment
+				w.glue, w.space = true, 0
+			}
+			p.words = append(p.words, w)
+		}
+		r := p.runs()
+		for _, bx := range []box{{width: 300, height: 400}, {width: 200, maxLines: 3}, {width: 120, height: 150}} {
+			got, ok := p.fitSize(r, bx, 10, 80, 1.25)
+			want, wantOK := 0.0, false
+			for s := 10.0; s <= 80; s += fitStep {
+				if p.fits(r, bx, s, 1.25) {
+					want, wantOK = s, true
+				}
+			}
+			if got != want || ok != wantOK {
+				t.Errorf("%d segments in %+v: fitSize() = %v, %v; scan finds %v, %v", n, bx, got, ok, want, wantOK)
+			}
+		}
+	}
+}
+
+// TestFitSizeAboveAMonotonicGap: "pp aa-bb dd" in two lines of 100 px fits at
+// 25.5 to 26.5 px only by breaking after "aa-" (at 25 px the compound fits a line
+// whole and takes one of its own: three lines), and again at 17 px and below on
+// whole words. The search must find 26.5, not the 17 a bisection would.
+func TestFitSizeAboveAMonotonicGap(t *testing.T) {
+	p := &para{ascent: 0.8, descent: 0.2, words: []word{
+		{width: 1.5, space: 0.25}, {width: 2, glue: true}, {width: 2, space: 0.25}, {width: 1.5, space: 0.25},
+	}}
+	got, ok := p.fitSize(p.runs(), box{width: 100, maxLines: 2}, 10, 40, 1.2)
+	if got != 26.5 || !ok {
+		t.Errorf("fitSize() = %v, %v; want 26.5, true", got, ok)
+	}
+	b, ok := p.fitBlock("quote", inkText, box{width: 100, maxLines: 2}, 10, 40, 1.2, false)
+	if !ok || b.size != 26.5 || len(b.ends) != 2 || b.ends[0] != 2 {
+		t.Errorf("fitBlock() = %+v, %v; want 26.5 px, lines ending after \"aa-\" and at the end", b, ok)
+	}
+}
