@@ -43,26 +43,31 @@ var preload = sync.OnceValue(func() error {
 })
 
 // preloadFacts are sample texts for Preload, one per script the fonts cover,
-// with names in the others so every face and weight is shaped. They are never
-// shown.
+// with names in the others so every face and weight is shaped. The Urdu and
+// Hindi quotes run through the letters (each Arabic letter three times joined,
+// for its initial, medial and final forms; each Devanagari consonant, then the
+// vowel signs and common conjuncts), so drawing them parses most outlines a
+// card needs. They are never shown.
 var preloadFacts = []facts.Fact{
 	{
 		ID:       "preload-en",
-		Quote:    "Preload shapes this sample — with “quotes”, 12 digits & punctuation.",
+		Quote:    "The quick brown fox jumps over the lazy dog. THE QUICK BROWN FOX JUMPS OVER THE LAZY DOG — 0123456789 (“quotes”, ‘marks’) & @handle · 12 May 2025?!",
 		Language: "en",
 		Speaker:  facts.Speaker{Name: "Sample नमूना", Role: "Sample role · @sample"},
 		Source:   facts.Source{Publisher: "Sample publisher نمونہ"},
 	},
 	{
-		ID:       "preload-hi",
-		Quote:    "यह एक नमूना वाक्य है।",
+		ID: "preload-hi",
+		Quote: "क ख ग घ ङ च छ ज झ ञ ट ठ ड ढ ण त थ द ध न प फ ब भ म य र ल व श ष स ह " +
+			"का कि की कु कू कृ के कै को कौ कं कः कँ क्ष त्र ज्ञ श्र द्ध ष्ट्र र्क ड़ ढ़ फ़ ज़ । ॥ ०१२३४५६७८९",
 		Language: "hi",
 		Speaker:  facts.Speaker{Name: "नमूना", Role: "नमूना"},
 		Source:   facts.Source{Publisher: "नमूना"},
 	},
 	{
-		ID:       "preload-ur",
-		Quote:    "یہ ایک نمونہ جملہ ہے (ABC)، 12 مئی۔",
+		ID: "preload-ur",
+		Quote: "ااا ببب پپپ تتت ٹٹٹ ثثث ججج چچچ ححح خخخ ددد ڈڈڈ ذذذ ررر ڑڑڑ ززز ژژژ سسس ششش صصص " +
+			"ضضض ططط ظظظ ععع غغغ ففف ققق ککک گگگ للل ممم ننن ںںں ووو ہہہ ھھھ ءءء ییی ےےے آ ئ ۓ ؤ ۃ لا، ؟ ۔ (ABC) ۱۲۳",
 		Language: "ur",
 		Speaker:  facts.Speaker{Name: "نمونہ", Role: "نمونہ"},
 		Source:   facts.Source{Publisher: "نمونہ"},
