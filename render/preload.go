@@ -1,7 +1,9 @@
 package render
 
 import (
+	"errors"
 	"io"
+	"runtime"
 	"sync"
 
 	"github.com/factcard/factcard/facts"
@@ -32,14 +34,25 @@ var preload = sync.OnceValue(func() error {
 		}
 	}
 	putShaper(s)
+	// Draw every size on every processor at once, so the pools hold the card
+	// images and buffers a busy server uses, not just one of each: after this the
+	// memory a render reuses does not grow with traffic.
 	themes := Themes()
-	for i, size := range Sizes() {
-		f := preloadFacts[i%len(preloadFacts)]
-		if err := Render(io.Discard, f, Options{Size: size, Theme: themes[i%len(themes)]}); err != nil {
-			return err
-		}
+	var wg sync.WaitGroup
+	errs := make([]error, runtime.GOMAXPROCS(0))
+	for p := range errs {
+		wg.Go(func() {
+			for i, size := range Sizes() {
+				f := preloadFacts[(i+p)%len(preloadFacts)]
+				if err := Render(io.Discard, f, Options{Size: size, Theme: themes[(i+p)%len(themes)]}); err != nil {
+					errs[p] = err
+					return
+				}
+			}
+		})
 	}
-	return nil
+	wg.Wait()
+	return errors.Join(errs...)
 })
 
 // preloadFacts are sample texts for Preload, one per script the fonts cover,
