@@ -13,6 +13,7 @@ import (
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/functions/config"
 	"github.com/factcard/factcard/functions/httpapi"
+	"github.com/factcard/factcard/render"
 )
 
 // shutdownGrace is how long serve waits for requests in flight after a signal.
@@ -48,6 +49,13 @@ func serve(ctx context.Context, e *env, addr string) error {
 		return err
 	}
 	log := newLogger(e, cfg)
+	// A server renders many cards at once for a long time: warm the renderer for
+	// that before the first request, so neither its latency nor its memory grows
+	// with the first traffic. (The Lambda functions skip this: a sandbox renders
+	// one card at a time, and its cold start would pay for all of it.)
+	if err := render.Preload(); err != nil {
+		return fmt.Errorf("load the renderer: %w", err)
+	}
 	svc, err := cfg.NewService(ctx, log)
 	if err != nil {
 		return err

@@ -14,7 +14,6 @@ import (
 	"github.com/factcard/factcard/functions/cards"
 	"github.com/factcard/factcard/functions/storage"
 	"github.com/factcard/factcard/functions/storage/s3store"
-	"github.com/factcard/factcard/render"
 )
 
 // Config is every setting of the service. The README's settings table documents
@@ -123,12 +122,8 @@ func firstNonEmpty(vs ...string) string {
 }
 
 // NewService opens the configured store and builds the card service on the embedded
-// dataset. It parses the fonts and warms the shaper first, so the first request of a
-// server, or of a Lambda function after its init, pays no start-up cost.
+// dataset.
 func (c Config) NewService(ctx context.Context, log *slog.Logger) (*cards.Service, error) {
-	if err := render.Preload(); err != nil {
-		return nil, fmt.Errorf("load the renderer: %w", err)
-	}
 	store, err := c.OpenStore(ctx)
 	if err != nil {
 		return nil, err
