@@ -31,14 +31,7 @@ func main() {
 
 // setup builds the Lambda handler from the environment.
 func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (apigw.Handler, error) {
-	cfg, err := config.Load(getenv)
-	if err != nil {
-		return nil, err
-	}
-	if err := cfg.RequireBucket(); err != nil {
-		return nil, err
-	}
-	svc, err := cfg.NewService(ctx, log)
+	cfg, svc, err := config.ForLambda(ctx, getenv, log)
 	if err != nil {
 		return nil, err
 	}

@@ -131,11 +131,17 @@ func (c Config) NewService(ctx context.Context, log *slog.Logger) (*cards.Servic
 	return cards.New(cards.Config{Facts: facts.Default(), Store: store, Logger: log, StoreTimeout: c.StoreTimeout})
 }
 
-// RequireBucket fails unless an S3 bucket is configured: on Lambda the directory
-// store would vanish with the sandbox.
-func (c Config) RequireBucket() error {
-	if c.Bucket == "" {
-		return fmt.Errorf("FACTCARD_BUCKET is required on Lambda (a directory store would vanish with the sandbox)")
+// ForLambda reads the configuration of a Lambda function from getenv and builds its
+// card service. A bucket is required: a directory store would vanish with the
+// sandbox.
+func ForLambda(ctx context.Context, getenv func(string) string, log *slog.Logger) (Config, *cards.Service, error) {
+	c, err := Load(getenv)
+	if err != nil {
+		return Config{}, nil, err
 	}
-	return nil
+	if c.Bucket == "" {
+		return Config{}, nil, fmt.Errorf("FACTCARD_BUCKET is required on Lambda (a directory store would vanish with the sandbox)")
+	}
+	svc, err := c.NewService(ctx, log)
+	return c, svc, err
 }

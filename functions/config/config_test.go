@@ -78,12 +78,20 @@ func TestLoad(t *testing.T) {
 	}
 }
 
-func TestRequireBucket(t *testing.T) {
-	if err := (Config{}).RequireBucket(); err == nil || !strings.Contains(err.Error(), "FACTCARD_BUCKET") {
-		t.Errorf("RequireBucket() without a bucket = %v", err)
+func TestForLambda(t *testing.T) {
+	log := slog.New(slog.DiscardHandler)
+	if _, _, err := ForLambda(context.Background(), env(nil), log); err == nil || !strings.Contains(err.Error(), "FACTCARD_BUCKET is required") {
+		t.Errorf("ForLambda() without a bucket = %v", err)
 	}
-	if err := (Config{Bucket: "b"}).RequireBucket(); err != nil {
-		t.Errorf("RequireBucket() with a bucket = %v", err)
+	if _, _, err := ForLambda(context.Background(), env(map[string]string{"FACTCARD_CONCURRENCY": "x"}), log); err == nil || !strings.Contains(err.Error(), "FACTCARD_CONCURRENCY") {
+		t.Errorf("ForLambda() with a bad setting = %v", err)
+	}
+	t.Setenv("AWS_ACCESS_KEY_ID", "fixture")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "fixture")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	c, svc, err := ForLambda(context.Background(), env(map[string]string{"FACTCARD_BUCKET": "cards", "FACTCARD_S3_ENDPOINT": "http://127.0.0.1:1"}), log)
+	if err != nil || svc == nil || c.Bucket != "cards" {
+		t.Errorf("ForLambda() with a bucket = %+v, %v, %v", c, svc, err)
 	}
 }
 

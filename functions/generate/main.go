@@ -31,14 +31,7 @@ type handler func(ctx context.Context, req cards.GenerateRequest) (cards.Generat
 
 // setup builds the handler from the environment.
 func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (handler, error) {
-	cfg, err := config.Load(getenv)
-	if err != nil {
-		return nil, err
-	}
-	if err := cfg.RequireBucket(); err != nil {
-		return nil, err
-	}
-	svc, err := cfg.NewService(ctx, log)
+	cfg, svc, err := config.ForLambda(ctx, getenv, log)
 	if err != nil {
 		return nil, err
 	}

@@ -20,65 +20,56 @@ const (
 )
 
 // card serves GET /cards/{id}.png and .jpg with ?size= and ?theme=.
-func (s *server) card(w http.ResponseWriter, r *http.Request) {
+func (s *server) card(w http.ResponseWriter, r *http.Request) error {
 	id, format, ok := splitExt(r.PathValue("file"))
 	if !ok {
-		s.fail(w, r, notFound("cards are served as /cards/{id}.png or /cards/{id}.jpg"))
-		return
+		return notFound("cards are served as /cards/{id}.png or /cards/{id}.jpg")
 	}
 	opts := render.Options{Format: format}
 	q, err := singleQuery(r.URL.RawQuery, "size", "theme")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if opts.Size, err = render.ParseSize(q["size"]); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if opts.Theme, err = render.ParseTheme(q["theme"]); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	ref, err := s.ref(id, opts)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	s.serveCard(w, r, ref, plainCache)
+	return s.serveCard(w, r, ref, plainCache)
 }
 
 // hashedCard serves GET /cards/{id}/{size}-{theme}-{hash}.{ext}, the immutable URL
 // of one version of a card. A hash that is no longer current (the fact or renderer
 // changed) redirects to the current version.
-func (s *server) hashedCard(w http.ResponseWriter, r *http.Request) {
+func (s *server) hashedCard(w http.ResponseWriter, r *http.Request) error {
 	name, format, ok := splitExt(r.PathValue("file"))
 	parts := strings.Split(name, "-")
 	if !ok || len(parts) != 3 || !isHex(parts[2]) {
-		s.fail(w, r, notFound("no such card: card URLs look like /cards/{id}/{size}-{theme}-{hash}.png"))
-		return
+		return notFound("no such card: card URLs look like /cards/{id}/{size}-{theme}-{hash}.png")
 	}
 	size, err := render.ParseSize(parts[0])
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	theme, err := render.ParseTheme(parts[1])
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	ref, err := s.ref(r.PathValue("id"), render.Options{Size: size, Theme: theme, Format: format})
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if ref.Hash != parts[2] {
 		w.Header().Set("Cache-Control", plainCache)
 		http.Redirect(w, r, cardPath(ref), http.StatusFound)
-		return
+		return nil
 	}
-	s.serveCard(w, r, ref, immutableCache)
+	return s.serveCard(w, r, ref, immutableCache)
 }
 
 // ref looks the card up without I/O, validating the ID before anything else sees it.
@@ -89,19 +80,18 @@ func (s *server) ref(id string, opts render.Options) (cards.Ref, error) {
 	return s.cards.Ref(id, opts)
 }
 
-func (s *server) serveCard(w http.ResponseWriter, r *http.Request, ref cards.Ref, cacheControl string) {
+func (s *server) serveCard(w http.ResponseWriter, r *http.Request, ref cards.Ref, cacheControl string) error {
 	h := w.Header()
 	etag := `"` + ref.Hash + `"`
 	h.Set("ETag", etag)
 	h.Set("Cache-Control", cacheControl)
 	if etagMatch(r.Header.Get("If-None-Match"), ref.Hash) {
 		w.WriteHeader(http.StatusNotModified)
-		return
+		return nil
 	}
 	c, err := s.cards.Get(r.Context(), ref)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	h.Set("Content-Type", c.ContentType)
 	h.Set("Content-Length", strconv.Itoa(len(c.Body)))
@@ -115,6 +105,7 @@ func (s *server) serveCard(w http.ResponseWriter, r *http.Request, ref cards.Ref
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(c.Body)
 	}
+	return nil
 }
 
 // etagMatch reports whether an If-None-Match header matches the hash, using the weak

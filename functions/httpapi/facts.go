@@ -28,11 +28,10 @@ type cardLink struct {
 	URL    string       `json:"url"`
 }
 
-func (s *server) listFacts(w http.ResponseWriter, r *http.Request) {
+func (s *server) listFacts(w http.ResponseWriter, r *http.Request) error {
 	base, err := s.baseURL(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	all := s.facts.All()
 	out := struct {
@@ -41,33 +40,37 @@ func (s *server) listFacts(w http.ResponseWriter, r *http.Request) {
 	for _, f := range all {
 		fr, err := s.factResponse(base, f)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		out.Facts = append(out.Facts, fr)
 	}
 	w.Header().Set("Cache-Control", plainCache)
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
-func (s *server) getFact(w http.ResponseWriter, r *http.Request) {
-	f, err := s.lookup(r.PathValue("id"))
+func (s *server) getFact(w http.ResponseWriter, r *http.Request) error {
+	f, base, err := s.factAt(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	base, err := s.baseURL(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	fr, err := s.factResponse(base, f)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Cache-Control", plainCache)
 	writeJSON(w, http.StatusOK, fr)
+	return nil
+}
+
+// factAt returns the fact a request's {id} names and the base URL of the request.
+func (s *server) factAt(r *http.Request) (facts.Fact, string, error) {
+	f, err := s.lookup(r.PathValue("id"))
+	if err != nil {
+		return facts.Fact{}, "", err
+	}
+	base, err := s.baseURL(r)
+	return f, base, err
 }
 
 // lookup finds a fact by an untrusted ID.

@@ -86,8 +86,12 @@ func Routes() []string {
 
 func (s *server) routes() http.Handler {
 	mux := http.NewServeMux()
-	handle := func(pattern string, h http.HandlerFunc) {
-		mux.Handle(pattern, getOnly(h))
+	handle := func(pattern string, h handlerFunc) {
+		mux.Handle(pattern, getOnly(func(w http.ResponseWriter, r *http.Request) {
+			if err := h(w, r); err != nil {
+				s.fail(w, r, err)
+			}
+		}))
 	}
 	handle("/{$}", s.index)
 	handle("/cards/{file}", s.card)
@@ -104,6 +108,10 @@ func (s *server) routes() http.Handler {
 	})
 	return mux
 }
+
+// handlerFunc is a route's handler. It writes the response, or returns an error
+// for fail to turn into a JSON error with the right status.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // getOnly answers GET and HEAD with h, OPTIONS with the allowed methods, and every
 // other method with 405 and an Allow header.

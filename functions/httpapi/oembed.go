@@ -27,49 +27,40 @@ type oembedResponse struct {
 // oembed serves GET /oembed?url=&maxwidth=&maxheight=&format=json for our share
 // pages: a photo of the largest card that fits the bounds (the og card when none
 // are given).
-func (s *server) oembed(w http.ResponseWriter, r *http.Request) {
+func (s *server) oembed(w http.ResponseWriter, r *http.Request) error {
 	q, err := singleQuery(r.URL.RawQuery, "url", "format", "maxwidth", "maxheight")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if f := q["format"]; f != "" && f != "json" {
-		writeError(w, http.StatusNotImplemented, "only format=json is supported")
-		return
+		return &httpError{http.StatusNotImplemented, "only format=json is supported"}
 	}
 	maxW, err := bound(q["maxwidth"], "maxwidth")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	maxH, err := bound(q["maxheight"], "maxheight")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if q["url"] == "" {
-		s.fail(w, r, badRequest("url is required: the share page to embed"))
-		return
+		return badRequest("url is required: the share page to embed")
 	}
 	base, err := s.baseURL(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	id, theme, err := s.shareID(base, q["url"])
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	size, ok := largestFitting(maxW, maxH)
 	if !ok {
-		s.fail(w, r, notFound(fmt.Sprintf("no card fits within %s×%s pixels", dim(maxW), dim(maxH))))
-		return
+		return notFound(fmt.Sprintf("no card fits within %s×%s pixels", dim(maxW), dim(maxH)))
 	}
 	link, err := s.cardLink(base, id, render.Options{Size: size, Theme: theme})
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	f, _ := s.facts.Lookup(id)
 	w.Header().Set("Cache-Control", plainCache)
@@ -78,6 +69,7 @@ func (s *server) oembed(w http.ResponseWriter, r *http.Request) {
 		Title: title(f), AuthorName: f.Speaker.Name, ProviderName: "factcard", ProviderURL: base + "/",
 		CacheAge: 3600,
 	})
+	return nil
 }
 
 // shareID checks that raw is one of our share pages and returns its fact ID and the

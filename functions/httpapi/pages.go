@@ -59,18 +59,16 @@ func (s *server) thumb(base string, f facts.Fact) (cardLink, error) {
 	return s.cardLink(base, f.ID, render.Options{Size: render.SizeOG})
 }
 
-func (s *server) index(w http.ResponseWriter, r *http.Request) {
+func (s *server) index(w http.ResponseWriter, r *http.Request) error {
 	base, err := s.baseURL(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var items strings.Builder
 	for _, f := range s.facts.All() {
 		link, err := s.thumb(base, f)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		if err := s.pages.indexItem.exec(&items, map[string]any{
 			"share_url": base + "/share/" + f.ID, "thumb_url": link.URL,
@@ -78,49 +76,37 @@ func (s *server) index(w http.ResponseWriter, r *http.Request) {
 			"alt": alt(f), "lang": f.Language, "dir": direction(f.Language), "quoted": quoted(f),
 			"speaker": speakerLine(f), "date": f.Said.Display(),
 		}); err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 	}
 	head, err := s.pages.index.render(map[string]any{"base": base})
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	body, err := s.pages.indexBody.render(map[string]any{"count": s.facts.Len(), "items": markup(items.String())})
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	s.writePage(w, r, base, head, body)
+	return s.writePage(w, r, base, head, body)
 }
 
-func (s *server) share(w http.ResponseWriter, r *http.Request) {
-	f, err := s.lookup(r.PathValue("id"))
+func (s *server) share(w http.ResponseWriter, r *http.Request) error {
+	f, base, err := s.factAt(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	base, err := s.baseURL(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	image, err := s.thumb(base, f)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	all, err := s.factResponse(base, f)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	shareURL := base + "/share/" + f.ID
 	ld, err := jsonLD(f, shareURL, image.URL)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	vals := map[string]any{
 		"title":        title(f),
@@ -145,24 +131,21 @@ func (s *server) share(w http.ResponseWriter, r *http.Request) {
 	}
 	head, err := s.pages.share.render(vals)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	body, err := s.pages.shareBody.render(vals)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	s.writePage(w, r, base, head, body)
+	return s.writePage(w, r, base, head, body)
 }
 
 // writePage wraps head and body in the page layout and writes it with the headers
 // every page needs.
-func (s *server) writePage(w http.ResponseWriter, r *http.Request, base string, head, body markup) {
+func (s *server) writePage(w http.ResponseWriter, r *http.Request, base string, head, body markup) error {
 	var b strings.Builder
 	if err := s.pages.page.exec(&b, map[string]any{"css": s.pages.css, "head": head, "body": body, "base": base}); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	h := w.Header()
 	h.Set("Content-Security-Policy", s.pages.csp+"; img-src 'self' "+base)
@@ -174,6 +157,7 @@ func (s *server) writePage(w http.ResponseWriter, r *http.Request, base string, 
 	if r.Method != http.MethodHead {
 		_, _ = w.Write([]byte(b.String()))
 	}
+	return nil
 }
 
 // quoted puts the quote in quotation marks.
