@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/factcard/factcard/functions/storage/s3store/s3test"
 )
 
 // EnvRIE is the environment variable holding the path of the aws-lambda-rie
@@ -109,7 +111,7 @@ type emulator struct {
 	name   string
 	addr   string // the emulator's invoke address, 127.0.0.1:PORT
 	cmd    *exec.Cmd
-	out    *syncBuffer
+	out    *s3test.SyncBuffer
 	exited chan struct{}
 	client *http.Client
 
@@ -167,7 +169,7 @@ func launch(name, rie, bootstrap, dir string, env []string) (*emulator, error) {
 	e := &emulator{
 		name:   name,
 		addr:   net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[0])),
-		out:    new(syncBuffer),
+		out:    new(s3test.SyncBuffer),
 		exited: make(chan struct{}),
 		client: &http.Client{
 			Timeout:   2 * time.Minute,
@@ -418,22 +420,4 @@ func tail(s string, n int) string {
 		return s
 	}
 	return "…" + s[len(s)-n:]
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent writers and readers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

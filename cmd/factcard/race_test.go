@@ -276,7 +276,7 @@ var servingLine = regexp.MustCompile(`^factcard serving \d+ facts on (http://127
 // killed when t ends, if still running. Its standard error is kept whole.
 func startServe(t *testing.T, bin string, env []string) *serveProc {
 	t.Helper()
-	return startServeWith(t, bin, env, &syncBuffer{})
+	return startServeWith(t, bin, env, &s3test.SyncBuffer{})
 }
 
 // startServeWith is startServe with standard error going to log.
@@ -388,22 +388,4 @@ func (p *serveProc) readRSS() (int64, error) {
 		}
 	}
 	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", p.cmd.Process.Pid)
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent writes and reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -74,7 +74,7 @@ type Server struct {
 
 	cmd    *exec.Cmd
 	exited chan struct{} // closed when the process has exited
-	log    *syncBuffer
+	log    *SyncBuffer
 	stop   sync.Once
 	tmp    string
 }
@@ -134,7 +134,7 @@ func start(bin, dir, tmp string) (*Server, error) {
 		Region:    Region,
 		Dir:       dir,
 		exited:    make(chan struct{}),
-		log:       new(syncBuffer),
+		log:       new(SyncBuffer),
 		tmp:       tmp,
 	}
 	// Global flags go before the backend command. --health answers
@@ -297,19 +297,22 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-// syncBuffer is a bytes.Buffer safe for one writer and concurrent readers.
-type syncBuffer struct {
+// SyncBuffer is a bytes.Buffer safe for concurrent writers and readers: the
+// standard output or error of a server a test runs, read while it writes.
+type SyncBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
+// Write appends p.
+func (b *SyncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
-func (b *syncBuffer) String() string {
+// String returns everything written so far.
+func (b *SyncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
