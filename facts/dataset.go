@@ -15,6 +15,11 @@ import (
 // kilobytes, so anything near this size is a mistake, not data.
 const MaxDatasetBytes = 4 << 20
 
+// The dataset is JSON rather than YAML: the standard library decodes it with
+// unknown fields rejected and no implicit typing (YAML reads an unquoted
+// 2025-05-10 as a timestamp and `no` as false), so what the file says is exactly
+// the string a card shows.
+//
 //go:embed dataset.json
 var embedded []byte
 
