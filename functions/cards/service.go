@@ -66,7 +66,10 @@ type Service struct {
 	render       RenderFunc
 	fingerprint  string
 	flights      singleflight.Group
-	renderSlots  chan struct{}
+	// digests holds each fact's content digest, computed once: the dataset does not
+	// change while the service runs, and every card URL needs one.
+	digests     map[string][sha256.Size]byte
+	renderSlots chan struct{}
 }
 
 // New returns a Service. It fails if the dataset or store is missing.
@@ -99,6 +102,10 @@ func New(cfg Config) (*Service, error) {
 		n = runtime.GOMAXPROCS(0)
 	}
 	s.renderSlots = make(chan struct{}, n)
+	s.digests = make(map[string][sha256.Size]byte, cfg.Facts.Len())
+	for _, f := range cfg.Facts.All() {
+		s.digests[f.ID] = contentDigest(f)
+	}
 	return s, nil
 }
 
@@ -140,7 +147,7 @@ func (s *Service) Ref(id string, opts render.Options) (Ref, error) {
 	if err != nil {
 		return Ref{}, err
 	}
-	r := Ref{Fact: f, Options: opts, Hash: s.hash(f, opts)}
+	r := Ref{Fact: f, Options: opts, Hash: s.hash(s.digests[f.ID], opts)}
 	r.Key = "cards/" + f.ID + "/" + r.Name()
 	return r, nil
 }
@@ -149,14 +156,21 @@ func (s *Service) Ref(id string, opts render.Options) (Ref, error) {
 // the versions of one fact's card apart.
 const hashLen = 16
 
-func (s *Service) hash(f facts.Fact, opts render.Options) string {
+// contentDigest is the SHA-256 of a fact's JSON: everything a card shows of it.
+func contentDigest(f facts.Fact) [sha256.Size]byte {
 	content, err := json.Marshal(f)
 	if err != nil {
 		// A Fact is plain strings; this cannot fail.
 		panic("cards: marshal fact: " + err.Error())
 	}
+	return sha256.Sum256(content)
+}
+
+// hash is a card's hash: over its fact's content digest, the options and the
+// renderer's fingerprint.
+func (s *Service) hash(digest [sha256.Size]byte, opts render.Options) string {
 	h := sha256.New()
-	for _, part := range [][]byte{content, []byte(opts.Size), []byte(opts.Theme), []byte(opts.Format), []byte(s.fingerprint)} {
+	for _, part := range [][]byte{digest[:], []byte(opts.Size), []byte(opts.Theme), []byte(opts.Format), []byte(s.fingerprint)} {
 		fmt.Fprintf(h, "%d:", len(part))
 		h.Write(part)
 	}

@@ -190,7 +190,7 @@ func TestRefChangesWithContent(t *testing.T) {
 		t.Run(edit.name, func(t *testing.T) {
 			f, _ := d.Lookup("fixture-fact")
 			edit.fn(&f)
-			after := before.svc.hash(f, old.Options)
+			after := before.svc.hash(contentDigest(f), old.Options)
 			if after == old.Hash {
 				t.Errorf("changing the %s left the hash at %s", edit.name, after)
 			}
