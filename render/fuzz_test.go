@@ -49,11 +49,7 @@ func FuzzLayout(f *testing.F) {
 		f.Add(q, "Fixture Speaker", "Test fixture, not a quote of anyone", uint8(0))
 		f.Add("A neutral sample sentence.", q, q, uint8(2))
 	}
-	s, err := getShaper()
-	if err != nil {
-		f.Fatal(err)
-	}
-	defer putShaper(s)
+	s := testShaper(f)
 	base := fx["english"]
 	f.Fuzz(func(t *testing.T, quote, name, role string, lang uint8) {
 		fact := base

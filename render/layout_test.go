@@ -41,17 +41,24 @@ func layoutCases(t *testing.T) []layoutCase {
 	return out
 }
 
+// testShaper returns a shaper for the test and puts it back when the test ends.
+func testShaper(t testing.TB) *shaper {
+	t.Helper()
+	s, err := getShaper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { putShaper(s) })
+	return s
+}
+
 // TestLayoutContainment lays out every case on every size and theme and checks
 // what the design promises: every glyph's ink (from its outline, independently of
 // the shaper's extents) inside its block's box, every box inside the safe area, no
 // two boxes overlapping, no ink of one line touching the next line's, and every
 // word of every text on the card.
 func TestLayoutContainment(t *testing.T) {
-	s, err := getShaper()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer putShaper(s)
+	s := testShaper(t)
 	for _, lc := range layoutCases(t) {
 		c, err := s.shapeContent(lc.fact)
 		if err != nil {
@@ -214,11 +221,7 @@ func overlapsAny(a, b []rect) bool {
 // TestFooterSourceOnOneLine checks that the source line wraps only when it does
 // not fit beside the brand on one line even at the footer's minimum size.
 func TestFooterSourceOnOneLine(t *testing.T) {
-	s, err := getShaper()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer putShaper(s)
+	s := testShaper(t)
 	for _, lc := range layoutCases(t) {
 		if strings.HasPrefix(lc.name, "words/") {
 			continue // the same footer as fixture/longest
@@ -258,11 +261,7 @@ func TestFooterSourceOnOneLine(t *testing.T) {
 // (after a hyphen or a dash, not at a space): that word must be wider than the
 // line at the block's size.
 func TestBreaksInsideWordsOnlyWhenNeeded(t *testing.T) {
-	s, err := getShaper()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer putShaper(s)
+	s := testShaper(t)
 	for _, lc := range layoutCases(t) {
 		c, err := s.shapeContent(lc.fact)
 		if err != nil {

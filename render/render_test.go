@@ -124,11 +124,7 @@ func drawReference(s *shaper, l *layout) *image.RGBA {
 // TestQuantizeError compares each card with the same layout drawn in full colour:
 // no channel of any pixel may be more than 4 levels off.
 func TestQuantizeError(t *testing.T) {
-	s, err := getShaper()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer putShaper(s)
+	s := testShaper(t)
 	for _, f := range testFacts(t) {
 		c, err := s.shapeContent(f)
 		if err != nil {
@@ -154,11 +150,7 @@ func TestQuantizeError(t *testing.T) {
 // TestGroupedFillsMatchWordFills checks that filling runs of touching glyphs
 // gives the same pixels as filling each word at once, as the design asks.
 func TestGroupedFillsMatchWordFills(t *testing.T) {
-	s, err := getShaper()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer putShaper(s)
+	s := testShaper(t)
 	for _, f := range testFacts(t) {
 		c, err := s.shapeContent(f)
 		if err != nil {

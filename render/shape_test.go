@@ -38,11 +38,7 @@ func nominal(t *testing.T, s *shaper, id faceID, r rune) font.GID {
 }
 
 func TestShapeDevanagari(t *testing.T) {
-	s, err := getShaper()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer putShaper(s)
+	s := testShaper(t)
 	virama := nominal(t, s, devaRegular, '\u094d')
 	tests := []struct {
 		name, text string
@@ -81,11 +77,7 @@ func TestShapeDevanagari(t *testing.T) {
 }
 
 func TestShapeUrdu(t *testing.T) {
-	s, err := getShaper()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer putShaper(s)
+	s := testShaper(t)
 	open, close := quoteMarks("ur")
 	quote := loadFixtures(t)["urdu"].Quote
 	text := open + quote + close
@@ -147,11 +139,7 @@ func TestShapeUrdu(t *testing.T) {
 // TestQuoteAlignment checks that an Urdu card's quote lines end flush right and
 // an English card's start flush left.
 func TestQuoteAlignment(t *testing.T) {
-	s, err := getShaper()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer putShaper(s)
+	s := testShaper(t)
 	fx := loadFixtures(t)
 	for _, tt := range []struct {
 		fixture string

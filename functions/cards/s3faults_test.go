@@ -19,7 +19,6 @@ package cards_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"image/png"
@@ -257,7 +256,7 @@ func TestS3Faults(t *testing.T) {
 
 			// The fault is logged once, with the key and the cause.
 			c.checkFaultLog(t, tt.wantLog, tt.wantCause)
-			for _, rec := range c.logs.faults(t) {
+			for _, rec := range c.logs.Records(t, msgReadFailed, msgWriteFailed) {
 				t.Logf("logged %q: %v", rec["msg"], rec["err"])
 			}
 			c.front.waitIdle(t) // a held request finishes after its client gave up
@@ -334,7 +333,7 @@ func TestS3CreateRace(t *testing.T) {
 		if got := svc.renders.n.Load(); got != 1 {
 			t.Errorf("service %d rendered %d times; want 1", i, got)
 		}
-		if recs := svc.logs.faults(t); len(recs) != 0 {
+		if recs := svc.logs.Records(t, msgReadFailed, msgWriteFailed); len(recs) != 0 {
 			t.Errorf("service %d logged %v; want no fault (a lost create race is no error)", i, recs)
 		}
 	}
@@ -425,7 +424,7 @@ func startS3Rig(t *testing.T) *s3Rig {
 // with its log and renders recorded.
 type faultService struct {
 	svc     *cards.Service
-	logs    *jsonLog
+	logs    *cards.LogBuffer
 	renders *renderCounter
 }
 
@@ -437,7 +436,7 @@ func (r *s3Rig) newService(t *testing.T, bucket string) *faultService {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs := &faultService{logs: &jsonLog{}, renders: &renderCounter{}}
+	fs := &faultService{logs: &cards.LogBuffer{}, renders: &renderCounter{}}
 	fs.svc, err = cards.New(cards.Config{
 		Facts:        facts.Default(),
 		Store:        store,
@@ -520,7 +519,7 @@ func (p *pending) wait(t *testing.T) *pending {
 // message msg, the card's key and an err matching cause; or none if msg is "".
 func (c *faultCase) checkFaultLog(t *testing.T, msg, cause string) {
 	t.Helper()
-	recs := c.logs.faults(t)
+	recs := c.logs.Records(t, msgReadFailed, msgWriteFailed)
 	if msg == "" {
 		if len(recs) != 0 {
 			t.Errorf("logged %v; want no store fault", recs)
@@ -688,39 +687,6 @@ func (r *renderCounter) render(f facts.Fact, opts render.Options) ([]byte, error
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-// jsonLog captures slog JSON records.
-type jsonLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *jsonLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-// faults returns the records of store faults.
-func (l *jsonLog) faults(t *testing.T) []map[string]any {
-	t.Helper()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var out []map[string]any
-	for line := range strings.SplitSeq(l.buf.String(), "\n") {
-		if line == "" {
-			continue
-		}
-		var rec map[string]any
-		if err := json.Unmarshal([]byte(line), &rec); err != nil {
-			t.Fatalf("log line is not JSON: %q", line)
-		}
-		if rec["msg"] == msgReadFailed || rec["msg"] == msgWriteFailed {
-			out = append(out, rec)
-		}
-	}
-	return out
 }
 
 // holdPoint is where s3Front holds a request.

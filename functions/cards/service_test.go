@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -73,8 +74,8 @@ func (l *logBuffer) Write(p []byte) (int, error) {
 	return l.buf.Write(p)
 }
 
-// records returns the log records whose message is msg.
-func (l *logBuffer) records(t *testing.T, msg string) []map[string]any {
+// records returns the log records whose message is one of msgs.
+func (l *logBuffer) records(t *testing.T, msgs ...string) []map[string]any {
 	t.Helper()
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -87,7 +88,7 @@ func (l *logBuffer) records(t *testing.T, msg string) []map[string]any {
 		if err := json.Unmarshal([]byte(line), &rec); err != nil {
 			t.Fatalf("log line is not JSON: %q", line)
 		}
-		if rec["msg"] == msg {
+		if msg, _ := rec["msg"].(string); slices.Contains(msgs, msg) {
 			out = append(out, rec)
 		}
 	}

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -29,6 +28,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/functions/storage/s3store/s3test"
 )
 
 // screenshotDir holds the browser test's full-page screenshots, for people to look
@@ -118,7 +118,7 @@ func longestQuote(all []facts.Fact) facts.Fact {
 // profile folder is removed, and its output is logged if the test failed.
 func startBrowser(t *testing.T, exe, proxy string) context.Context {
 	t.Helper()
-	out := &lockedBuffer{}
+	out := &s3test.SyncBuffer{}
 	// Exactly these flags (chromedp adds the user-data-dir, the debugging pipe and
 	// about:blank). The machine has no network: nothing may reach past loopback.
 	// The flags turn most background fetches off, but Chromium 156 still looks up
@@ -145,7 +145,7 @@ func startBrowser(t *testing.T, exe, proxy string) context.Context {
 	t.Cleanup(func() {
 		cancel()
 		cancelAlloc() // waits for the process to exit
-		if t.Failed() && out.Len() > 0 {
+		if t.Failed() && out.String() != "" {
 			t.Logf("chromium output:\n%s", out)
 		}
 	})
@@ -476,29 +476,4 @@ func refusingProxy(t *testing.T) string {
 		}
 	})
 	return "http://" + l.Addr().String()
-}
-
-// lockedBuffer is a bytes.Buffer the browser's output goroutine and the test can
-// share.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *lockedBuffer) Len() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Len()
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }
