@@ -6,8 +6,10 @@ package apigw
 
 import (
 	"context"
+	"crypto/tls"
 	"log/slog"
 	"net/http"
+	"net/url"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
@@ -22,6 +24,14 @@ type Handler func(ctx context.Context, event events.APIGatewayV2HTTPRequest) (ev
 func New(h http.Handler, log *slog.Logger) Handler {
 	adapter := httpadapter.NewV2(h)
 	return func(ctx context.Context, event events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+		// The query goes to the handler as the client sent it, never parsed here: a
+		// parameter the handler does not read (a stray NUL, a '#') must not fail or
+		// cut the request (see httpapi's singleQuery).
+		rawQuery := event.RawQueryString
+		if rawQuery == "" && len(event.QueryStringParameters) > 0 {
+			rawQuery = encodeQuery(event.QueryStringParameters)
+		}
+		event.RawQueryString, event.QueryStringParameters = "", nil
 		req, err := adapter.EventToRequestWithContext(ctx, event)
 		if err != nil {
 			// A path or query no http.Request can hold: the client's mistake.
@@ -36,10 +46,27 @@ func New(h http.Handler, log *slog.Logger) Handler {
 				Body: `{"error":"malformed request URL"}` + "\n",
 			}, nil
 		}
+		req.URL.RawQuery = rawQuery
+		req.RequestURI = req.URL.RequestURI()
+		// API Gateway and function URLs answer HTTPS only (TLS ends at AWS), at the
+		// domain the event reports: the request's Host and scheme, which the handler
+		// builds links from when no public URL is set.
+		req.Host = event.RequestContext.DomainName
+		req.TLS = &tls.ConnectionState{HandshakeComplete: true, ServerName: event.RequestContext.DomainName}
 		w := core.NewProxyResponseWriterV2()
 		h.ServeHTTP(w, req)
 		return w.GetProxyResponse()
 	}
+}
+
+// encodeQuery rebuilds a query string from the parsed parameters, for events that
+// carry only those (payload 1.0 style tests and tools); keys in sorted order.
+func encodeQuery(params map[string]string) string {
+	v := url.Values{}
+	for k, p := range params {
+		v.Set(k, p)
+	}
+	return v.Encode()
 }
 
 func truncate(s string, n int) string {

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -150,27 +149,6 @@ func isHex(s string) bool {
 		}
 	}
 	return true
-}
-
-// singleQuery parses a query string and returns the named parameters, rejecting a
-// malformed query or a parameter given more than once. Other parameters (utm_*,
-// fbclid, ...) are ignored: share links collect them.
-func singleQuery(raw string, names ...string) (map[string]string, error) {
-	q, err := url.ParseQuery(raw)
-	if err != nil {
-		return nil, badRequest("malformed query string")
-	}
-	out := make(map[string]string, len(names))
-	for _, name := range names {
-		switch vs := q[name]; len(vs) {
-		case 0:
-		case 1:
-			out[name] = vs[0]
-		default:
-			return nil, badRequest(fmt.Sprintf("%s given %d times; give it once", name, len(vs)))
-		}
-	}
-	return out, nil
 }
 
 // cardPath is the immutable path of a card version.

@@ -68,13 +68,21 @@ func hostileCases() []hostileCase {
 		{name: "long id", path: "/cards/" + strings.Repeat("a", 65) + ".png", want: []int{404}},
 		{name: "very long id", path: "/cards/" + long + ".png", want: []int{414}},
 		{name: "long valid-looking id", path: "/share/" + strings.Repeat("a", 64), want: []int{404}},
-		{name: "long query", path: card, query: "utm_source=" + strings.Repeat("x", 3000), want: []int{414}},
+		{name: "long unknown parameter ignored", path: card, query: "utm_source=" + strings.Repeat("x", 3000), want: []int{200}, renders: true},
+		{name: "long size", path: card, query: "size=" + strings.Repeat("x", 3000), want: []int{414}},
 		{name: "NUL in path", path: "/cards/a%00b.png", want: []int{400}},
 		{name: "NUL in query", path: card, query: "size=%00", want: []int{400}},
 		{name: "invalid UTF-8 in path", path: "/cards/%ff%fe.png", want: []int{400}},
 		{name: "invalid UTF-8 in query", path: card, query: "size=%ff", want: []int{400}},
 		{name: "bad percent escape in query", path: card, query: "size=%zz", want: []int{400}},
 		{name: "semicolon separator", path: card, query: "size=og;theme=light", want: []int{400}},
+		// Malformed parameters no route reads: ignored, so that one request cannot make
+		// a CDN cache an error for a URL everyone uses.
+		{name: "NUL in an unknown parameter", path: card, query: "fbclid=a%00b", want: []int{200}, renders: true},
+		{name: "NUL in an unknown parameter of a page", path: "/share/" + id, query: "fbclid=a%00b", want: []int{200}},
+		{name: "bad escape in an unknown parameter", path: card, query: "utm_source=%zz", want: []int{200}, renders: true},
+		{name: "semicolon in an unknown parameter", path: card, query: "utm_source=a;b", want: []int{200}, renders: true},
+		{name: "escaped known name ignored", path: card, query: "siz%65=huge", want: []int{200}, renders: true},
 		// Repeated and conflicting parameters.
 		{name: "size twice", path: card, query: "size=og&size=story", want: []int{400}},
 		{name: "same size twice", path: card, query: "size=og&size=og", want: []int{400}},
