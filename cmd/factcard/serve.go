@@ -60,7 +60,7 @@ func serve(ctx context.Context, e *env, addr string) error {
 	if err != nil {
 		return err
 	}
-	h, err := httpapi.New(httpapi.Config{Cards: svc, PublicURL: cfg.PublicURL, Version: version, Logger: log})
+	h, err := httpapi.New(httpapi.Config{Cards: svc, PublicURL: cfg.PublicURL, TrustForwarded: cfg.TrustForwarded, Version: version, Logger: log})
 	if err != nil {
 		return err
 	}

@@ -32,6 +32,9 @@ type Config struct {
 	Dir string
 	// PublicURL is the absolute base URL for links in share pages (FACTCARD_PUBLIC_URL).
 	PublicURL string
+	// TrustForwarded lets links follow X-Forwarded-Host/-Proto when PublicURL is
+	// empty (FACTCARD_TRUST_FORWARDED=1): only behind a proxy that overwrites them.
+	TrustForwarded bool
 	// StoreTimeout bounds each store call (FACTCARD_STORE_TIMEOUT, a Go duration).
 	StoreTimeout time.Duration
 	// LogLevel is the minimum level logged (FACTCARD_LOG_LEVEL: debug, info, warn, error).
@@ -76,6 +79,13 @@ func Load(getenv func(string) string) (Config, error) {
 			return Config{}, fmt.Errorf("FACTCARD_CONCURRENCY=%q: want a whole number from 1 to 256", v)
 		}
 		c.Concurrency = n
+	}
+	switch v := getenv("FACTCARD_TRUST_FORWARDED"); v {
+	case "", "0":
+	case "1":
+		c.TrustForwarded = true
+	default:
+		return Config{}, fmt.Errorf("FACTCARD_TRUST_FORWARDED=%q: want 1 (behind a proxy that sets X-Forwarded-Host) or 0", v)
 	}
 	if c.Bucket == "" && (c.Prefix != "" || c.Endpoint != "") {
 		return Config{}, fmt.Errorf("FACTCARD_PREFIX and FACTCARD_S3_ENDPOINT need FACTCARD_BUCKET")

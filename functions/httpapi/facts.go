@@ -109,28 +109,73 @@ func (s *server) cardLink(base, id string, opts render.Options) (cardLink, error
 // an optional port: what a Host or X-Forwarded-Host header may carry into a URL.
 var hostPattern = regexp.MustCompile(`^([A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$`)
 
-// baseURL is the absolute URL the client reached us at: the configured public URL,
-// else the forwarded scheme and host of the request (API Gateway and CloudFront set
-// X-Forwarded-Proto), else the request's own.
+// baseURL is the absolute URL the client reached us at: the configured public URL;
+// else, with TrustForwarded, the forwarded scheme and host (X-Forwarded-Proto and
+// -Host, which the CDN sets) or the absolute-form request target; else the request's
+// own scheme and Host. On Lambda the Host is the domain API Gateway or the function
+// URL reports, over HTTPS (see functions/apigw).
 func (s *server) baseURL(r *http.Request) (string, error) {
 	if s.public != nil {
 		return s.public.String(), nil
 	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if p := firstValue(r.Header.Get("X-Forwarded-Proto")); p == "https" || p == "http" {
-		scheme = p
-	}
 	host := r.Host
-	if fh := firstValue(r.Header.Get("X-Forwarded-Host")); fh != "" {
-		host = fh
+	switch {
+	case s.trustForwarded:
+		if fh := firstValue(r.Header.Get("X-Forwarded-Host")); fh != "" {
+			host = fh
+		}
+	case absoluteForm(r):
+		// net/http takes the Host from such a target and drops the Host header, so
+		// the host the client wrote is all there is: not a base for links.
+		return "", badRequest("links are built from the Host header: send the path alone, not an absolute URL")
 	}
 	if !hostPattern.MatchString(host) {
 		return "", badRequest("bad Host header")
 	}
-	return (&url.URL{Scheme: scheme, Host: strings.ToLower(host)}).String(), nil
+	return (&url.URL{Scheme: s.scheme(r), Host: strings.ToLower(host)}).String(), nil
+}
+
+// scheme is "https" when the request came over TLS (on Lambda, always) or, with
+// TrustForwarded, when X-Forwarded-Proto or an absolute-form target says so.
+func (s *server) scheme(r *http.Request) string {
+	if s.trustForwarded {
+		if p := firstValue(r.Header.Get("X-Forwarded-Proto")); p == "https" || p == "http" {
+			return p
+		}
+		if absoluteForm(r) && (r.URL.Scheme == "https" || r.URL.Scheme == "http") {
+			return r.URL.Scheme
+		}
+	}
+	if r.TLS != nil {
+		return "https"
+	}
+	return "http"
+}
+
+// absoluteForm reports whether the request target was an absolute URL
+// ("GET http://host/path"), which net/http lets override the Host header.
+func absoluteForm(r *http.Request) bool {
+	return r.RequestURI != "" && !strings.HasPrefix(r.RequestURI, "/") && r.RequestURI != "*"
+}
+
+// links wraps a route whose answer holds absolute links, so that caches know which
+// request headers those links were built from: none with a public URL, the Host
+// otherwise, and the forwarded headers when they are trusted.
+func (s *server) links(h handlerFunc) handlerFunc {
+	var vary string
+	switch {
+	case s.public != nil:
+	case s.trustForwarded:
+		vary = "Host, X-Forwarded-Host, X-Forwarded-Proto"
+	default:
+		vary = "Host"
+	}
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if vary != "" {
+			w.Header().Set("Vary", vary)
+		}
+		return h(w, r)
+	}
 }
 
 func firstValue(h string) string {

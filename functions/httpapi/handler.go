@@ -22,8 +22,13 @@ type Config struct {
 	Cards *cards.Service
 	// PublicURL is the absolute base URL people reach the API at, such as
 	// "https://cards.example.org". Share pages need absolute image URLs; when this is
-	// empty they are built from the request's forwarded scheme and host.
+	// empty they are built from the request's scheme and Host.
 	PublicURL string
+	// TrustForwarded makes the links follow X-Forwarded-Host, X-Forwarded-Proto and
+	// an absolute-form request target when PublicURL is empty. Set it only behind a
+	// proxy that overwrites those headers (the template's CDN does): otherwise any
+	// client could point the links of a cached page at another host.
+	TrustForwarded bool
 	// Version is reported by /healthz.
 	Version string
 	// Logger receives one line per request and the details of internal errors.
@@ -35,6 +40,8 @@ type server struct {
 	cards   *cards.Service
 	facts   *facts.Dataset
 	public  *url.URL // nil: derive from each request
+	// trustForwarded: see Config.TrustForwarded.
+	trustForwarded bool
 	version string
 	log     *slog.Logger
 	pages   *pages
@@ -45,7 +52,7 @@ func New(cfg Config) (http.Handler, error) {
 	if cfg.Cards == nil {
 		return nil, errors.New("httpapi: no card service")
 	}
-	s := &server{cards: cfg.Cards, facts: cfg.Cards.Facts(), version: cfg.Version, log: cfg.Logger}
+	s := &server{cards: cfg.Cards, facts: cfg.Cards.Facts(), version: cfg.Version, log: cfg.Logger, trustForwarded: cfg.TrustForwarded}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -93,13 +100,13 @@ func (s *server) routes() http.Handler {
 			}
 		}))
 	}
-	handle("/{$}", s.index)
+	handle("/{$}", s.links(s.index))
 	handle("/cards/{file}", s.card)
 	handle("/cards/{id}/{file}", s.hashedCard)
-	handle("/facts", s.listFacts)
-	handle("/facts/{id}", s.getFact)
-	handle("/share/{id}", s.share)
-	handle("/oembed", s.oembed)
+	handle("/facts", s.links(s.listFacts))
+	handle("/facts/{id}", s.links(s.getFact))
+	handle("/share/{id}", s.links(s.share))
+	handle("/oembed", s.links(s.oembed))
 	handle("/healthz", s.healthz)
 	handle("/favicon.svg", s.favicon)
 	handle("/favicon.ico", s.favicon)

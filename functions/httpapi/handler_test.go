@@ -314,48 +314,6 @@ func TestFactsJSON(t *testing.T) {
 	}
 }
 
-func TestBaseURL(t *testing.T) {
-	ts := newTestServer(t, "")
-	tests := []struct {
-		name   string
-		header http.Header
-		host   string
-		want   string
-		status int
-	}{
-		{"plain", nil, "example.com", "http://example.com", 200},
-		{"forwarded proto", http.Header{"X-Forwarded-Proto": {"https"}}, "abc.execute-api.eu-west-1.amazonaws.com", "https://abc.execute-api.eu-west-1.amazonaws.com", 200},
-		{"forwarded host", http.Header{"X-Forwarded-Host": {"cards.example.org"}, "X-Forwarded-Proto": {"https, http"}}, "internal", "https://cards.example.org", 200},
-		{"bad proto ignored", http.Header{"X-Forwarded-Proto": {"javascript"}}, "example.com", "http://example.com", 200},
-		{"port kept", nil, "127.0.0.1:8080", "http://127.0.0.1:8080", 200},
-		{"hostile host", http.Header{"X-Forwarded-Host": {`evil.com"><script>`}}, "example.com", "", 400},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			req := httptest.NewRequest("GET", "/facts/"+firstFact().ID, nil)
-			req.Host = tt.host
-			for k, v := range tt.header {
-				req.Header[k] = v
-			}
-			rec := httptest.NewRecorder()
-			ts.h.ServeHTTP(rec, req)
-			if rec.Code != tt.status {
-				t.Fatalf("status %d, want %d: %s", rec.Code, tt.status, rec.Body)
-			}
-			if tt.status != 200 {
-				return
-			}
-			var got factResponse
-			if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
-				t.Fatal(err)
-			}
-			if want := tt.want + "/share/" + firstFact().ID; got.ShareURL != want {
-				t.Errorf("share_url = %q, want %q", got.ShareURL, want)
-			}
-		})
-	}
-}
-
 func TestOEmbed(t *testing.T) {
 	ts := newTestServer(t, "https://cards.example.org")
 	id := firstFact().ID

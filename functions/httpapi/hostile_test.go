@@ -106,7 +106,8 @@ func hostileCases() []hostileCase {
 		{name: "If-None-Match huge", path: card, header: http.Header{"If-None-Match": {strings.Repeat(`"x",`, 2000)}}, want: []int{200}, renders: true},
 		{name: "If-None-Match empty quotes", path: card, header: http.Header{"If-None-Match": {`""`}}, want: []int{200}, renders: true},
 		{name: "If-None-Match star", path: card, header: http.Header{"If-None-Match": {`*`}}, want: []int{304}},
-		{name: "hostile forwarded host", path: "/share/" + id, header: http.Header{"X-Forwarded-Host": {`evil.example"><script>alert(1)</script>`}}, want: []int{400}},
+		{name: "hostile forwarded host", path: "/share/" + id, header: http.Header{"X-Forwarded-Host": {`evil.example"><script>alert(1)</script>`}}, want: []int{200}},
+		{name: "forwarded host ignored", path: "/oembed", query: "url=" + url.QueryEscape(share), header: http.Header{"X-Forwarded-Host": {"evil.example"}}, want: []int{200}},
 		{name: "forwarded proto javascript", path: "/facts", header: http.Header{"X-Forwarded-Proto": {"javascript"}}, want: []int{200}},
 		// oEmbed URLs that are not ours.
 		{name: "oembed javascript url", path: "/oembed", query: "url=javascript:alert(1)", want: []int{404}},

@@ -24,6 +24,9 @@ func (s *server) middleware(next http.Handler) http.Handler {
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 		w = rec
 		w.Header().Set("X-Content-Type-Options", "nosniff")
+		if s.https(r) {
+			w.Header().Set("Strict-Transport-Security", hsts)
+		}
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
@@ -52,6 +55,17 @@ func (s *server) middleware(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// hsts tells browsers to come back over HTTPS only, for a year. Not for subdomains:
+// the API may live under a domain it does not own (execute-api, lambda-url).
+const hsts = "max-age=31536000"
+
+// https reports whether the answer goes out over HTTPS: the request came over TLS
+// (on Lambda, always), a trusted proxy says so, or the public URL is https (browsers
+// ignore the header on plain HTTP).
+func (s *server) https(r *http.Request) bool {
+	return s.scheme(r) == "https" || (s.public != nil && s.public.Scheme == "https")
 }
 
 // checkRequest rejects paths no route could want before they reach one. It looks at

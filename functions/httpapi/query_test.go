@@ -106,7 +106,12 @@ func (a answer) diff(b answer) string {
 	case a.status != b.status:
 		return fmt.Sprintf("status %d, want %d; body %.200s", a.status, b.status, a.body)
 	case a.body != b.body:
-		return fmt.Sprintf("body differs: %.200q, want %.200q", a.body, b.body)
+		i := 0
+		for i < len(a.body) && i < len(b.body) && a.body[i] == b.body[i] {
+			i++
+		}
+		from := max(0, i-40)
+		return fmt.Sprintf("body differs at byte %d: …%.120q, want …%.120q", i, a.body[from:], b.body[from:])
 	}
 	for k, v := range b.header {
 		if a.header[k] != v {
