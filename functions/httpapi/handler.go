@@ -37,14 +37,14 @@ type Config struct {
 }
 
 type server struct {
-	cards   *cards.Service
-	facts   *facts.Dataset
-	public  *url.URL // nil: derive from each request
+	cards  *cards.Service
+	facts  *facts.Dataset
+	public *url.URL // nil: derive from each request
 	// trustForwarded: see Config.TrustForwarded.
 	trustForwarded bool
-	version string
-	log     *slog.Logger
-	pages   *pages
+	version        string
+	log            *slog.Logger
+	pages          *pages
 }
 
 // New returns the API handler.

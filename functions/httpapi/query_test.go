@@ -239,4 +239,3 @@ func lambdaDo(t *testing.T, h http.Handler, method, path, query string, header h
 	}
 	return resp.StatusCode, hdr, b
 }
-
