@@ -155,7 +155,7 @@ func cardRef(t testing.TB, id string, opts render.Options) cards.Ref {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref, err := svc.Ref(id, opts)
+	ref, err := svc.Ref(t.Context(), id, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

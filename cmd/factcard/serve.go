@@ -78,7 +78,7 @@ func serve(ctx context.Context, e *env, addr string) error {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	base := "http://" + ln.Addr().String()
-	printURLs(e, base, cfg)
+	printURLs(ctx, e, base, cfg, svc.Facts())
 	log.InfoContext(ctx, "serving", "addr", ln.Addr().String(), "store", cfg.StoreDescription(), "facts", svc.Facts().Len())
 
 	errc := make(chan error, 1)
@@ -100,12 +100,11 @@ func serve(ctx context.Context, e *env, addr string) error {
 	return nil
 }
 
-func printURLs(e *env, base string, cfg config.Config) {
-	all := facts.Default().All()
-	fmt.Fprintf(e.stdout, "factcard serving %d facts on %s (store: %s)\n\nTry:\n", len(all), base, cfg.StoreDescription())
+func printURLs(ctx context.Context, e *env, base string, cfg config.Config, set facts.Set) {
+	fmt.Fprintf(e.stdout, "factcard serving %d facts on %s (store: %s)\n\nTry:\n", set.Len(), base, cfg.StoreDescription())
 	rows := [][2]string{{base + "/", "every card, for people"}}
-	if len(all) > 0 {
-		id := all[0].ID
+	if first, err := set.List(ctx, "", 1); err == nil && len(first.Facts) > 0 {
+		id := first.Facts[0].ID
 		rows = append(rows,
 			[2]string{base + "/share/" + id, "a share page that unfurls into the card"},
 			[2]string{base + "/cards/" + id + ".png", "the card (og, dark)"},

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/functions/storage"
 	"github.com/factcard/factcard/render"
 )
@@ -68,7 +69,7 @@ type job struct {
 // It is idempotent: a second run skips what the first stored. It stops starting new
 // cards shortly before ctx's deadline and reports what remains.
 func (s *Service) Generate(ctx context.Context, req GenerateRequest, opts GenerateOptions) GenerateReport {
-	jobs := s.plan(req)
+	jobs := s.plan(ctx, req)
 	workers := opts.Concurrency
 	if workers <= 0 {
 		workers = 2 * runtime.GOMAXPROCS(0)
@@ -139,12 +140,28 @@ func (s *Service) Generate(ctx context.Context, req GenerateRequest, opts Genera
 }
 
 // plan expands a request into the cross product of IDs, sizes and themes, in a
-// stable order, with unknown values as jobs that fail.
-func (s *Service) plan(req GenerateRequest) []job {
-	ids := dedupe(req.IDs)
-	if len(ids) == 0 {
-		for _, f := range s.facts.All() {
-			ids = append(ids, f.ID)
+// stable order, with unknown values (and a dataset that cannot be read) as jobs that
+// fail.
+func (s *Service) plan(ctx context.Context, req GenerateRequest) []job {
+	var (
+		targets []target
+		jobs    []job
+	)
+	if ids := dedupe(req.IDs); len(ids) > 0 {
+		for _, id := range ids {
+			f, err := s.facts.Fact(ctx, id)
+			if errors.Is(err, ErrNotFound) {
+				err = fmt.Errorf("no fact with ID %q", truncateID(id))
+			}
+			targets = append(targets, target{id: id, fact: f, err: err})
+		}
+	} else {
+		all, err := s.allFacts(ctx)
+		if err != nil {
+			jobs = append(jobs, job{err: err})
+		}
+		for _, f := range all {
+			targets = append(targets, target{id: f.ID, fact: f})
 		}
 	}
 	sizes := dedupe(req.Sizes)
@@ -159,12 +176,11 @@ func (s *Service) plan(req GenerateRequest) []job {
 			themes = append(themes, string(th))
 		}
 	}
-	var jobs []job
-	for _, id := range ids {
+	for _, t := range targets {
 		for _, size := range sizes {
 			for _, theme := range themes {
-				j := job{id: id, size: size, theme: theme}
-				j.ref, j.err = s.planRef(id, size, theme)
+				j := job{id: t.id, size: size, theme: theme}
+				j.ref, j.err = s.planRef(t, size, theme)
 				jobs = append(jobs, j)
 			}
 		}
@@ -172,7 +188,31 @@ func (s *Service) plan(req GenerateRequest) []job {
 	return jobs
 }
 
-func (s *Service) planRef(id, size, theme string) (Ref, error) {
+// target is one fact a request names, or the error of looking it up.
+type target struct {
+	id   string
+	fact facts.Fact
+	err  error
+}
+
+// allFacts pages through the whole dataset.
+func (s *Service) allFacts(ctx context.Context) ([]facts.Fact, error) {
+	var all []facts.Fact
+	cursor := ""
+	for {
+		p, err := s.facts.List(ctx, cursor, 500)
+		if err != nil {
+			return all, fmt.Errorf("list the dataset: %w", err)
+		}
+		all = append(all, p.Facts...)
+		if p.Next == "" {
+			return all, nil
+		}
+		cursor = p.Next
+	}
+}
+
+func (s *Service) planRef(t target, size, theme string) (Ref, error) {
 	sz, err := render.ParseSize(size)
 	if err != nil {
 		return Ref{}, err
@@ -181,11 +221,10 @@ func (s *Service) planRef(id, size, theme string) (Ref, error) {
 	if err != nil {
 		return Ref{}, err
 	}
-	ref, err := s.Ref(id, render.Options{Size: sz, Theme: th, Format: render.FormatPNG})
-	if errors.Is(err, ErrNotFound) {
-		return Ref{}, fmt.Errorf("no fact with ID %q", truncateID(id))
+	if t.err != nil {
+		return Ref{}, t.err
 	}
-	return ref, err
+	return s.FactRef(t.fact, render.Options{Size: sz, Theme: th, Format: render.FormatPNG})
 }
 
 // ensure stores the card if it is missing. It reports whether this call wrote it.

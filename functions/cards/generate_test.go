@@ -2,11 +2,13 @@ package cards
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/functions/storage/storagetest"
 	"github.com/factcard/factcard/render"
 )
@@ -122,5 +124,48 @@ func TestGenerateStoreDown(t *testing.T) {
 	}
 	if !strings.Contains(report.Failed[0].Error, "injected") {
 		t.Errorf("failure does not give the cause: %q", report.Failed[0].Error)
+	}
+}
+
+// unreadableSet is a dataset whose listing and one fact cannot be read, as a
+// published dataset with a corrupt shard.
+type unreadableSet struct {
+	facts.Set
+	broken string
+}
+
+var errUnreadable = errors.New("shard 0003: sha256 mismatch")
+
+func (u unreadableSet) Fact(ctx context.Context, id string) (facts.Fact, error) {
+	if id == u.broken {
+		return facts.Fact{}, errUnreadable
+	}
+	return u.Set.Fact(ctx, id)
+}
+
+func (u unreadableSet) List(context.Context, string, int) (facts.Page, error) {
+	return facts.Page{}, errUnreadable
+}
+
+func TestGenerateUnreadableDataset(t *testing.T) {
+	mem := storagetest.NewMemory()
+	set := unreadableSet{Set: fixtureFacts(t), broken: "fixture-fact"}
+	svc, err := New(Config{Facts: set, Store: mem, Render: (&counter{}).render})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Ref(t.Context(), "fixture-fact", render.Options{}); !errors.Is(err, errUnreadable) || errors.Is(err, ErrNotFound) {
+		t.Errorf("Ref of an unreadable fact: err = %v, want the read error and not ErrNotFound", err)
+	}
+	all := svc.Generate(t.Context(), GenerateRequest{}, GenerateOptions{})
+	if len(all.Failed) != 1 || !strings.Contains(all.Failed[0].Error, errUnreadable.Error()) || all.Rendered != 0 {
+		t.Errorf("Generate over an unlistable dataset = %+v, want one failure naming the read error", all)
+	}
+	one := svc.Generate(t.Context(), GenerateRequest{IDs: []string{"fixture-fact"}, Sizes: []string{"og"}, Themes: []string{"dark"}}, GenerateOptions{})
+	if len(one.Failed) != 1 || !strings.Contains(one.Failed[0].Error, errUnreadable.Error()) || one.Rendered != 0 {
+		t.Errorf("Generate of an unreadable fact = %+v, want it failed with the read error", one)
+	}
+	if mem.Len() != 0 {
+		t.Errorf("%d cards stored; want none", mem.Len())
 	}
 }

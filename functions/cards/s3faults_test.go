@@ -412,7 +412,7 @@ func startS3Rig(t *testing.T) *s3Rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref, err := svc.Ref(faultCard.id, faultCard.opts)
+	ref, err := svc.Ref(t.Context(), faultCard.id, faultCard.opts)
 	if err != nil {
 		t.Fatal(err)
 	}

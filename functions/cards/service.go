@@ -33,16 +33,18 @@ const DefaultStoreTimeout = 2 * time.Second
 // whenever the content would, so a stored object never goes stale.
 const CacheControl = "public, max-age=31536000, immutable"
 
-// ErrNotFound is returned for a fact ID that is not in the dataset.
-var ErrNotFound = errors.New("fact not found")
+// ErrNotFound is returned for a fact ID that is not in the dataset. It is the
+// dataset's own error, so errors.Is works with either name.
+var ErrNotFound = facts.ErrNotFound
 
 // RenderFunc renders a fact with resolved options into encoded image bytes.
 type RenderFunc func(f facts.Fact, opts render.Options) ([]byte, error)
 
 // Config configures a Service.
 type Config struct {
-	// Facts is the dataset cards are rendered from. Required.
-	Facts *facts.Dataset
+	// Facts is the dataset cards are rendered from: the embedded one or a published
+	// version. Required.
+	Facts facts.Set
 	// Store keeps rendered cards. Required.
 	Store storage.Store
 	// Logger receives store faults and render errors. Defaults to discarding.
@@ -59,16 +61,16 @@ type Config struct {
 
 // Service gets cards by fact ID and options. It is safe for concurrent use.
 type Service struct {
-	facts        *facts.Dataset
+	facts        facts.Set
 	store        storage.Store
 	log          *slog.Logger
 	storeTimeout time.Duration
 	render       RenderFunc
 	fingerprint  string
 	flights      singleflight.Group
-	// digests holds each fact's content digest, computed once: the dataset does not
-	// change while the service runs, and every card URL needs one.
-	digests     map[string][sha256.Size]byte
+	// digests keeps recent facts' content digests: a dataset does not change while
+	// the service runs, and every card URL needs one.
+	digests     digestCache
 	renderSlots chan struct{}
 }
 
@@ -102,10 +104,6 @@ func New(cfg Config) (*Service, error) {
 		n = runtime.GOMAXPROCS(0)
 	}
 	s.renderSlots = make(chan struct{}, n)
-	s.digests = make(map[string][sha256.Size]byte, cfg.Facts.Len())
-	for _, f := range cfg.Facts.All() {
-		s.digests[f.ID] = contentDigest(f)
-	}
 	return s, nil
 }
 
@@ -118,7 +116,7 @@ func renderBytes(f facts.Fact, opts render.Options) ([]byte, error) {
 }
 
 // Facts returns the dataset the service renders from.
-func (s *Service) Facts() *facts.Dataset { return s.facts }
+func (s *Service) Facts() facts.Set { return s.facts }
 
 // Ref names one card: which fact, which options, and where it is stored.
 type Ref struct {
@@ -136,18 +134,25 @@ func (r Ref) Name() string {
 	return fmt.Sprintf("%s-%s-%s.%s", r.Options.Size, r.Options.Theme, r.Hash, r.Options.Format.Ext())
 }
 
-// Ref resolves a fact ID and options into a card reference without any I/O.
-// Unknown IDs give ErrNotFound; bad options give a *render.OptionError.
-func (s *Service) Ref(id string, opts render.Options) (Ref, error) {
-	f, ok := s.facts.Lookup(id)
-	if !ok {
-		return Ref{}, ErrNotFound
+// Ref looks a fact ID up in the dataset and resolves it with the options into a card
+// reference. Unknown IDs give an error wrapping ErrNotFound; bad options a
+// *render.OptionError; any other error means the dataset could not be read.
+func (s *Service) Ref(ctx context.Context, id string, opts render.Options) (Ref, error) {
+	f, err := s.facts.Fact(ctx, id)
+	if err != nil {
+		return Ref{}, err
 	}
+	return s.FactRef(f, opts)
+}
+
+// FactRef resolves a fact already read from the dataset and options into a card
+// reference, without any I/O. Bad options give a *render.OptionError.
+func (s *Service) FactRef(f facts.Fact, opts render.Options) (Ref, error) {
 	opts, err := opts.Resolve()
 	if err != nil {
 		return Ref{}, err
 	}
-	r := Ref{Fact: f, Options: opts, Hash: s.hash(s.digests[f.ID], opts)}
+	r := Ref{Fact: f, Options: opts, Hash: s.hash(s.digests.get(f), opts)}
 	r.Key = "cards/" + f.ID + "/" + r.Name()
 	return r, nil
 }
@@ -192,7 +197,7 @@ type Card struct {
 // does not fail the call: the card is rendered and the fault logged once with the key.
 // Concurrent calls for the same missing card render it once.
 func (s *Service) Card(ctx context.Context, id string, opts render.Options) (*Card, error) {
-	ref, err := s.Ref(id, opts)
+	ref, err := s.Ref(ctx, id, opts)
 	if err != nil {
 		return nil, err
 	}

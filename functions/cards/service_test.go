@@ -140,7 +140,7 @@ func TestRef(t *testing.T) {
 		for _, theme := range render.Themes() {
 			for _, format := range render.Formats() {
 				opts := render.Options{Size: size, Theme: theme, Format: format}
-				ref, err := fx.svc.Ref("fixture-fact", opts)
+				ref, err := fx.svc.Ref(t.Context(), "fixture-fact", opts)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -154,7 +154,7 @@ func TestRef(t *testing.T) {
 					t.Errorf("options %v and %s share hash %s", opts, prev, ref.Hash)
 				}
 				seen[ref.Hash] = fmt.Sprint(opts)
-				again, _ := fx.svc.Ref("fixture-fact", opts)
+				again, _ := fx.svc.Ref(t.Context(), "fixture-fact", opts)
 				if again.Key != ref.Key {
 					t.Errorf("Ref is not deterministic: %q then %q", ref.Key, again.Key)
 				}
@@ -163,8 +163,8 @@ func TestRef(t *testing.T) {
 	}
 
 	// The zero options are the default card.
-	zero, _ := fx.svc.Ref("fixture-fact", render.Options{})
-	def, _ := fx.svc.Ref("fixture-fact", render.Options{Size: render.SizeOG, Theme: render.ThemeDark, Format: render.FormatPNG})
+	zero, _ := fx.svc.Ref(t.Context(), "fixture-fact", render.Options{})
+	def, _ := fx.svc.Ref(t.Context(), "fixture-fact", render.Options{Size: render.SizeOG, Theme: render.ThemeDark, Format: render.FormatPNG})
 	if zero.Key != def.Key {
 		t.Errorf("zero options key %q != default key %q", zero.Key, def.Key)
 	}
@@ -175,7 +175,7 @@ func TestRef(t *testing.T) {
 func TestRefChangesWithContent(t *testing.T) {
 	d := fixtureFacts(t)
 	before := newFixture(t, Config{Facts: d})
-	old, err := before.svc.Ref("fixture-fact", render.Options{})
+	old, err := before.svc.Ref(t.Context(), "fixture-fact", render.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,10 +201,10 @@ func TestRefChangesWithContent(t *testing.T) {
 
 func TestRefErrors(t *testing.T) {
 	fx := newFixture(t, Config{})
-	if _, err := fx.svc.Ref("no-such-fact", render.Options{}); !errors.Is(err, ErrNotFound) {
+	if _, err := fx.svc.Ref(t.Context(), "no-such-fact", render.Options{}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown ID: err = %v, want ErrNotFound", err)
 	}
-	_, err := fx.svc.Ref("fixture-fact", render.Options{Size: "huge"})
+	_, err := fx.svc.Ref(t.Context(), "fixture-fact", render.Options{Size: "huge"})
 	var oe *render.OptionError
 	if !errors.As(err, &oe) {
 		t.Errorf("bad size: err = %v (%T), want *render.OptionError", err, err)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/functions/cards"
 	"github.com/factcard/factcard/functions/storage"
 	"github.com/factcard/factcard/render"
@@ -105,7 +106,7 @@ func TestNewServiceDirectory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	card, err := svc.Card(context.Background(), svc.Facts().All()[0].ID, render.Options{})
+	card, err := svc.Card(context.Background(), facts.Default().All()[0].ID, render.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,12 +1,12 @@
 package httpapi
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
-	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/functions/cards"
 	"github.com/factcard/factcard/render"
 )
@@ -35,7 +35,7 @@ func (s *server) card(w http.ResponseWriter, r *http.Request) error {
 	if opts.Theme, err = render.ParseTheme(q["theme"]); err != nil {
 		return err
 	}
-	ref, err := s.ref(id, opts)
+	ref, err := s.ref(r.Context(), id, opts)
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func (s *server) hashedCard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ref, err := s.ref(r.PathValue("id"), render.Options{Size: size, Theme: theme, Format: format})
+	ref, err := s.ref(r.Context(), r.PathValue("id"), render.Options{Size: size, Theme: theme, Format: format})
 	if err != nil {
 		return err
 	}
@@ -71,12 +71,14 @@ func (s *server) hashedCard(w http.ResponseWriter, r *http.Request) error {
 	return s.serveCard(w, r, ref, immutableCache)
 }
 
-// ref looks the card up without I/O, validating the ID before anything else sees it.
-func (s *server) ref(id string, opts render.Options) (cards.Ref, error) {
-	if !facts.ValidID(id) {
-		return cards.Ref{}, cards.ErrNotFound
+// ref looks the fact up and resolves the card, validating the ID before anything
+// else sees it.
+func (s *server) ref(ctx context.Context, id string, opts render.Options) (cards.Ref, error) {
+	f, err := s.lookup(ctx, id)
+	if err != nil {
+		return cards.Ref{}, err
 	}
-	return s.cards.Ref(id, opts)
+	return s.cards.FactRef(f, opts)
 }
 
 func (s *server) serveCard(w http.ResponseWriter, r *http.Request, ref cards.Ref, cacheControl string) error {

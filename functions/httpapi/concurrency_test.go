@@ -73,7 +73,7 @@ func TestConcurrentColdCard(t *testing.T) {
 	defer srv.Close()
 
 	id := firstFact().ID
-	ref, err := svc.Ref(id, render.Options{})
+	ref, err := svc.Ref(t.Context(), id, render.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,9 @@
 package httpapi
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -33,7 +36,10 @@ func (s *server) listFacts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	all := s.facts.All()
+	all, err := s.allFacts(r.Context())
+	if err != nil {
+		return err
+	}
 	out := struct {
 		Facts []factResponse `json:"facts"`
 	}{Facts: make([]factResponse, 0, len(all))}
@@ -65,7 +71,7 @@ func (s *server) getFact(w http.ResponseWriter, r *http.Request) error {
 
 // factAt returns the fact a request's {id} names and the base URL of the request.
 func (s *server) factAt(r *http.Request) (facts.Fact, string, error) {
-	f, err := s.lookup(r.PathValue("id"))
+	f, err := s.lookup(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return facts.Fact{}, "", err
 	}
@@ -73,19 +79,47 @@ func (s *server) factAt(r *http.Request) (facts.Fact, string, error) {
 	return f, base, err
 }
 
-// lookup finds a fact by an untrusted ID.
-func (s *server) lookup(id string) (facts.Fact, error) {
-	if f, ok := s.facts.Lookup(id); ok && facts.ValidID(id) {
-		return f, nil
+// lookup finds a fact by an untrusted ID. An ID that is not in the dataset is a
+// 404; a dataset that cannot be read is an internal error, never a wrong fact.
+func (s *server) lookup(ctx context.Context, id string) (facts.Fact, error) {
+	if !facts.ValidID(id) {
+		return facts.Fact{}, errUnknownFact
 	}
-	return facts.Fact{}, notFound("no fact with that ID: see /facts for the list")
+	f, err := s.facts.Fact(ctx, id)
+	switch {
+	case errors.Is(err, facts.ErrNotFound):
+		return facts.Fact{}, errUnknownFact
+	case err != nil:
+		return facts.Fact{}, fmt.Errorf("look up fact %q: %w", id, err)
+	}
+	return f, nil
+}
+
+// errUnknownFact is the answer for an ID that is not in the dataset.
+var errUnknownFact = notFound("no fact with that ID: see /facts for the list")
+
+// allFacts pages through the whole dataset.
+func (s *server) allFacts(ctx context.Context) ([]facts.Fact, error) {
+	var all []facts.Fact
+	cursor := ""
+	for {
+		p, err := s.facts.List(ctx, cursor, 500)
+		if err != nil {
+			return nil, fmt.Errorf("list facts: %w", err)
+		}
+		all = append(all, p.Facts...)
+		if p.Next == "" {
+			return all, nil
+		}
+		cursor = p.Next
+	}
 }
 
 func (s *server) factResponse(base string, f facts.Fact) (factResponse, error) {
 	fr := factResponse{Fact: f, ShareURL: base + "/share/" + f.ID}
 	for _, size := range render.Sizes() {
 		for _, theme := range render.Themes() {
-			link, err := s.cardLink(base, f.ID, render.Options{Size: size, Theme: theme})
+			link, err := s.cardLink(base, f, render.Options{Size: size, Theme: theme})
 			if err != nil {
 				return factResponse{}, err
 			}
@@ -95,8 +129,8 @@ func (s *server) factResponse(base string, f facts.Fact) (factResponse, error) {
 	return fr, nil
 }
 
-func (s *server) cardLink(base, id string, opts render.Options) (cardLink, error) {
-	ref, err := s.cards.Ref(id, opts)
+func (s *server) cardLink(base string, f facts.Fact, opts render.Options) (cardLink, error) {
+	ref, err := s.cards.FactRef(f, opts)
 	if err != nil {
 		return cardLink{}, err
 	}

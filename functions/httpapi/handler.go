@@ -38,7 +38,7 @@ type Config struct {
 
 type server struct {
 	cards  *cards.Service
-	facts  *facts.Dataset
+	facts  facts.Set
 	public *url.URL // nil: derive from each request
 	// trustForwarded: see Config.TrustForwarded.
 	trustForwarded bool

@@ -74,7 +74,7 @@ func firstFact() facts.Fact { return facts.Default().All()[0] }
 func TestRoutes(t *testing.T) {
 	ts := newTestServer(t, "")
 	id := firstFact().ID
-	ref, err := ts.svc.Ref(id, render.Options{Size: render.SizeSquare, Theme: render.ThemeLight})
+	ref, err := ts.svc.Ref(t.Context(), id, render.Options{Size: render.SizeSquare, Theme: render.ThemeLight})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,12 +1,15 @@
 package httpapi
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/render"
 )
 
@@ -50,7 +53,7 @@ func (s *server) oembed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id, theme, err := s.shareID(base, q["url"])
+	f, theme, err := s.shareID(r.Context(), base, q["url"])
 	if err != nil {
 		return err
 	}
@@ -58,11 +61,10 @@ func (s *server) oembed(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return notFound(fmt.Sprintf("no card fits within %s×%s pixels", dim(maxW), dim(maxH)))
 	}
-	link, err := s.cardLink(base, id, render.Options{Size: size, Theme: theme})
+	link, err := s.cardLink(base, f, render.Options{Size: size, Theme: theme})
 	if err != nil {
 		return err
 	}
-	f, _ := s.facts.Lookup(id)
 	w.Header().Set("Cache-Control", plainCache)
 	writeJSON(w, http.StatusOK, oembedResponse{
 		Version: "1.0", Type: "photo", URL: link.URL, Width: link.Width, Height: link.Height,
@@ -72,32 +74,35 @@ func (s *server) oembed(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// shareID checks that raw is one of our share pages and returns its fact ID and the
+// shareID checks that raw is one of our share pages and returns its fact and the
 // theme it asks for. Anything else, including other hosts and schemes, is a 404 as
 // oEmbed prescribes.
-func (s *server) shareID(base, raw string) (string, render.Theme, error) {
+func (s *server) shareID(ctx context.Context, base, raw string) (facts.Fact, render.Theme, error) {
 	notOurs := notFound("url is not a share page of this site")
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.User != nil {
-		return "", "", notOurs
+		return facts.Fact{}, "", notOurs
 	}
 	b, _ := url.Parse(base)
 	if !strings.EqualFold(u.Host, b.Host) {
-		return "", "", notOurs
+		return facts.Fact{}, "", notOurs
 	}
 	id, ok := strings.CutPrefix(u.Path, strings.TrimRight(b.Path, "/")+"/share/")
 	if !ok {
-		return "", "", notOurs
+		return facts.Fact{}, "", notOurs
 	}
-	f, err := s.lookup(id)
+	f, err := s.lookup(ctx, id)
+	if errors.Is(err, errUnknownFact) {
+		return facts.Fact{}, "", notOurs
+	}
 	if err != nil {
-		return "", "", notOurs
+		return facts.Fact{}, "", err
 	}
 	theme, err := render.ParseTheme(u.Query().Get("theme"))
 	if err != nil {
 		theme = render.ThemeDark
 	}
-	return f.ID, theme, nil
+	return f, theme, nil
 }
 
 // bound parses an optional positive pixel bound; 0 means none.

@@ -56,7 +56,7 @@ func newPages() (*pages, error) {
 
 // thumb is the og card of a fact as the pages link it.
 func (s *server) thumb(base string, f facts.Fact) (cardLink, error) {
-	return s.cardLink(base, f.ID, render.Options{Size: render.SizeOG})
+	return s.cardLink(base, f, render.Options{Size: render.SizeOG})
 }
 
 func (s *server) index(w http.ResponseWriter, r *http.Request) error {
@@ -64,8 +64,12 @@ func (s *server) index(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	all, err := s.allFacts(r.Context())
+	if err != nil {
+		return err
+	}
 	var items strings.Builder
-	for _, f := range s.facts.All() {
+	for _, f := range all {
 		link, err := s.thumb(base, f)
 		if err != nil {
 			return err

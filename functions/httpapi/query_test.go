@@ -62,7 +62,7 @@ func validRequests(t *testing.T) []route {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref, err := svc.Ref(id, render.Options{Size: render.SizePortrait, Theme: render.ThemeLight})
+	ref, err := svc.Ref(t.Context(), id, render.Options{Size: render.SizePortrait, Theme: render.ThemeLight})
 	if err != nil {
 		t.Fatal(err)
 	}
