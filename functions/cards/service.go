@@ -227,7 +227,18 @@ func (s *Service) load(ctx context.Context, ref Ref) (*Card, error) {
 	obj, err := s.storeGet(ctx, ref.Key)
 	switch {
 	case err == nil:
-		return &Card{Ref: ref, Body: obj.Body, ContentType: ref.Options.Format.ContentType(), Stored: true}, nil
+		cerr := checkCard(obj.Body, obj.Size, ref)
+		if cerr == nil {
+			return &Card{Ref: ref, Body: obj.Body, ContentType: ref.Options.Format.ContentType(), Stored: true}, nil
+		}
+		// Empty, cut short or not ours. Create-only writes cannot replace it: serve a
+		// fresh render and tell the operator, who removes the object (README).
+		body, rerr := s.renderCard(ref)
+		if rerr != nil {
+			return nil, rerr
+		}
+		s.log.ErrorContext(ctx, damagedCardMessage, "key", ref.Key, "err", cerr)
+		return &Card{Ref: ref, Body: body, ContentType: ref.Options.Format.ContentType()}, nil
 	case errors.Is(err, storage.ErrNotFound):
 		body, err := s.renderCard(ref)
 		if err != nil {
@@ -248,6 +259,10 @@ func (s *Service) load(ctx context.Context, ref Ref) (*Card, error) {
 		return &Card{Ref: ref, Body: body, ContentType: ref.Options.Format.ContentType()}, nil
 	}
 }
+
+// damagedCardMessage is logged, with the key, for a stored object that fails
+// checkCard. The README tells operators what to do about it.
+const damagedCardMessage = "stored card is damaged; served a fresh render (remove the object to store a good one)"
 
 func (s *Service) renderCard(ref Ref) ([]byte, error) {
 	s.renderSlots <- struct{}{}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/functions/cards/cardtest"
 	"github.com/factcard/factcard/functions/storage"
 	"github.com/factcard/factcard/functions/storage/storagetest"
 	"github.com/factcard/factcard/render"
@@ -59,7 +60,7 @@ func (c *counter) render(f facts.Fact, opts render.Options) ([]byte, error) {
 		}
 	}
 	time.Sleep(c.delay)
-	return []byte(fmt.Sprintf("card %s %s %s %s", f.ID, opts.Size, opts.Theme, opts.Format)), nil
+	return cardtest.Fake(opts, fmt.Sprintf("card %s %s %s %s", f.ID, opts.Size, opts.Theme, opts.Format)), nil
 }
 
 // logBuffer captures JSON log records.

@@ -19,6 +19,7 @@ import (
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/functions/apigw"
 	"github.com/factcard/factcard/functions/cards"
+	"github.com/factcard/factcard/functions/cards/cardtest"
 	"github.com/factcard/factcard/functions/storage"
 	"github.com/factcard/factcard/functions/storage/storagetest"
 	"github.com/factcard/factcard/render"
@@ -140,7 +141,7 @@ func (s *spyRender) render(f facts.Fact, opts render.Options) ([]byte, error) {
 	if _, err := opts.Resolve(); err != nil {
 		s.bad.Add(1)
 	}
-	return []byte("\x89PNG fake card"), nil
+	return cardtest.Fake(opts, "fake card"), nil
 }
 
 // keySpy records every key that reaches the store.
