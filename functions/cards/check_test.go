@@ -154,7 +154,7 @@ func TestDamagedStoredCardIsRenderedAgain(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ref, err := svc.Ref(f.ID, opts)
+			ref, err := svc.Ref(context.Background(), f.ID, opts)
 			if err != nil {
 				t.Fatal(err)
 			}
