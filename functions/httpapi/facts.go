@@ -31,19 +31,36 @@ type cardLink struct {
 	URL    string       `json:"url"`
 }
 
+// factsPage is a page of GET /facts.
+type factsPage struct {
+	Facts []factResponse `json:"facts"`
+	// Total is the number of facts in the dataset.
+	Total int `json:"total"`
+	// Next is the cursor of the next page, absent on the last page.
+	Next string `json:"next,omitempty"`
+	// NextURL is the URL of the next page, absent on the last page.
+	NextURL string `json:"next_url,omitempty"`
+}
+
+// listFacts serves GET /facts?limit=&cursor=: a page of facts with their card URLs.
 func (s *server) listFacts(w http.ResponseWriter, r *http.Request) error {
+	p, err := parsePage(r)
+	if err != nil {
+		return err
+	}
 	base, err := s.baseURL(r)
 	if err != nil {
 		return err
 	}
-	all, err := s.allFacts(r.Context())
+	page, err := s.listPage(r.Context(), p)
 	if err != nil {
 		return err
 	}
-	out := struct {
-		Facts []factResponse `json:"facts"`
-	}{Facts: make([]factResponse, 0, len(all))}
-	for _, f := range all {
+	out := factsPage{Facts: make([]factResponse, 0, len(page.Facts)), Total: s.facts.Len(), Next: page.Next}
+	if page.Next != "" {
+		out.NextURL = base + "/facts" + p.query(page.Next)
+	}
+	for _, f := range page.Facts {
 		fr, err := s.factResponse(base, f)
 		if err != nil {
 			return err
@@ -98,22 +115,6 @@ func (s *server) lookup(ctx context.Context, id string) (facts.Fact, error) {
 // errUnknownFact is the answer for an ID that is not in the dataset.
 var errUnknownFact = notFound("no fact with that ID: see /facts for the list")
 
-// allFacts pages through the whole dataset.
-func (s *server) allFacts(ctx context.Context) ([]facts.Fact, error) {
-	var all []facts.Fact
-	cursor := ""
-	for {
-		p, err := s.facts.List(ctx, cursor, 500)
-		if err != nil {
-			return nil, fmt.Errorf("list facts: %w", err)
-		}
-		all = append(all, p.Facts...)
-		if p.Next == "" {
-			return all, nil
-		}
-		cursor = p.Next
-	}
-}
 
 func (s *server) factResponse(base string, f facts.Fact) (factResponse, error) {
 	fr := factResponse{Fact: f, ShareURL: base + "/share/" + f.ID}

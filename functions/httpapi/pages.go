@@ -59,17 +59,23 @@ func (s *server) thumb(base string, f facts.Fact) (cardLink, error) {
 	return s.cardLink(base, f, render.Options{Size: render.SizeOG})
 }
 
+// index serves GET /?limit=&cursor=: a page of cards for people, with links to the
+// first and next pages.
 func (s *server) index(w http.ResponseWriter, r *http.Request) error {
+	p, err := parsePage(r)
+	if err != nil {
+		return err
+	}
 	base, err := s.baseURL(r)
 	if err != nil {
 		return err
 	}
-	all, err := s.allFacts(r.Context())
+	page, err := s.listPage(r.Context(), p)
 	if err != nil {
 		return err
 	}
 	var items strings.Builder
-	for _, f := range all {
+	for _, f := range page.Facts {
 		link, err := s.thumb(base, f)
 		if err != nil {
 			return err
@@ -87,7 +93,8 @@ func (s *server) index(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	body, err := s.pages.indexBody.render(map[string]any{"count": s.facts.Len(), "items": markup(items.String())})
+	body, err := s.pages.indexBody.render(map[string]any{"count": s.facts.Len(), "items": markup(items.String()),
+		"pager": pager(base, p, page)})
 	if err != nil {
 		return err
 	}
@@ -235,6 +242,28 @@ func sourceLine(f facts.Fact) markup {
 		m += ", " + esc(src.Publisher)
 	}
 	return m
+}
+
+// pager links the index's first and next pages, when there are any.
+func pager(base string, p pageRequest, page facts.Page) markup {
+	var links []markup
+	if p.cursor != "" {
+		links = append(links, `<a href="`+esc(base+"/"+p.query(""))+`" rel="first">First page</a>`)
+	}
+	if page.Next != "" {
+		links = append(links, `<a href="`+esc(base+"/"+p.query(page.Next))+`" rel="next">Next page</a>`)
+	}
+	if len(links) == 0 {
+		return ""
+	}
+	m := markup(`<nav class="pager" aria-label="Pages">`)
+	for i, l := range links {
+		if i > 0 {
+			m += " "
+		}
+		m += l
+	}
+	return m + "</nav>"
 }
 
 // sizeNames are the card sizes in words people use.
