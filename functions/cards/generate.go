@@ -229,9 +229,7 @@ func (s *Service) planRef(t target, size, theme string) (Ref, error) {
 
 // ensure stores the card if it is missing. It reports whether this call wrote it.
 func (s *Service) ensure(ctx context.Context, ref Ref) (bool, error) {
-	hctx, cancel := context.WithTimeout(ctx, s.storeTimeout)
-	_, err := s.store.Head(hctx, ref.Key)
-	cancel()
+	_, err := s.storeHead(ctx, ref.Key)
 	switch {
 	case err == nil:
 		return false, nil

@@ -274,16 +274,29 @@ func (s *Service) renderCard(ref Ref) ([]byte, error) {
 	return body, nil
 }
 
+// Each store call returns by its deadline even if the store ignores it (storage.Within),
+// so a stuck store can never hold a card's single flight, and with it every request
+// waiting for that card.
+
 func (s *Service) storeGet(ctx context.Context, key string) (*storage.Object, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.storeTimeout)
 	defer cancel()
-	return s.store.Get(ctx, key)
+	return storage.Within(ctx, func() (*storage.Object, error) { return s.store.Get(ctx, key) })
+}
+
+func (s *Service) storeHead(ctx context.Context, key string) (storage.Info, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.storeTimeout)
+	defer cancel()
+	return storage.Within(ctx, func() (storage.Info, error) { return s.store.Head(ctx, key) })
 }
 
 func (s *Service) storeCreate(ctx context.Context, ref Ref, body []byte) error {
 	ctx, cancel := context.WithTimeout(ctx, s.storeTimeout)
 	defer cancel()
-	return s.store.Create(ctx, ref.Key, body, s.info(ref, body))
+	_, err := storage.Within(ctx, func() (struct{}, error) {
+		return struct{}{}, s.store.Create(ctx, ref.Key, body, s.info(ref, body))
+	})
+	return err
 }
 
 func (s *Service) info(ref Ref, body []byte) storage.Info {

@@ -30,6 +30,9 @@ type Config struct {
 	Endpoint string
 	// Dir is the directory store's root when no bucket is set (FACTCARD_DIR).
 	Dir string
+	// DirServed makes the directory store's files readable by every user, for a web
+	// server that serves them directly (FACTCARD_DIR_SERVED=1).
+	DirServed bool
 	// PublicURL is the absolute base URL for links in share pages (FACTCARD_PUBLIC_URL).
 	PublicURL string
 	// TrustForwarded lets links follow X-Forwarded-Host/-Proto when PublicURL is
@@ -80,12 +83,12 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		c.Concurrency = n
 	}
-	switch v := getenv("FACTCARD_TRUST_FORWARDED"); v {
-	case "", "0":
-	case "1":
-		c.TrustForwarded = true
-	default:
-		return Config{}, fmt.Errorf("FACTCARD_TRUST_FORWARDED=%q: want 1 (behind a proxy that sets X-Forwarded-Host) or 0", v)
+	var err error
+	if c.TrustForwarded, err = flag01(getenv, "FACTCARD_TRUST_FORWARDED", "behind a proxy that sets X-Forwarded-Host"); err != nil {
+		return Config{}, err
+	}
+	if c.DirServed, err = flag01(getenv, "FACTCARD_DIR_SERVED", "a web server serves the directory store"); err != nil {
+		return Config{}, err
 	}
 	if c.Bucket == "" && (c.Prefix != "" || c.Endpoint != "") {
 		return Config{}, fmt.Errorf("FACTCARD_PREFIX and FACTCARD_S3_ENDPOINT need FACTCARD_BUCKET")
@@ -109,7 +112,7 @@ func (c Config) StoreDescription() string {
 // otherwise the directory store (created if missing).
 func (c Config) OpenStore(ctx context.Context) (storage.Store, error) {
 	if c.Bucket == "" {
-		d, err := storage.NewDir(c.Dir)
+		d, err := storage.OpenDir(c.Dir, storage.DirOptions{Served: c.DirServed})
 		if err != nil {
 			return nil, fmt.Errorf("open directory store %s: %w", c.Dir, err)
 		}
@@ -120,6 +123,18 @@ func (c Config) OpenStore(ctx context.Context) (storage.Store, error) {
 		return nil, fmt.Errorf("open S3 store %s: %w", c.StoreDescription(), err)
 	}
 	return s, nil
+}
+
+// flag01 reads a variable that is 1 (on) or 0 or unset (off).
+func flag01(getenv func(string) string, name, when string) (bool, error) {
+	switch v := getenv(name); v {
+	case "", "0":
+		return false, nil
+	case "1":
+		return true, nil
+	default:
+		return false, fmt.Errorf("%s=%q: want 1 (%s) or 0", name, v, when)
+	}
 }
 
 func firstNonEmpty(vs ...string) string {

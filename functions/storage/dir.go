@@ -7,12 +7,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"mime"
 	"os"
 	"path"
+	"strings"
 	"syscall"
+	"time"
 )
 
 var _ Store = (*Dir)(nil)
@@ -24,7 +27,15 @@ var _ Store = (*Dir)(nil)
 // start a segment with '.', so no key can name a sidecar or a temporary file.
 //
 // All file access goes through an os.Root, so even a symbolic link planted under
-// the root cannot lead a write outside it.
+// the root cannot lead a write outside it. Reads open regular files only: a key
+// that is a symbolic link, a FIFO, a device or a socket is an error, never a
+// blocked or endless read, and no object larger than the size cap is read.
+// Every call returns by its context's deadline, even when the disk under it
+// hangs (see Within).
+//
+// The root must belong to the user running the store and be writable by no one
+// else: another user who could write there could plant cards. Directories are
+// created 0700 and files 0600, or 0755 and 0644 with DirOptions.Served.
 //
 // Create is create-only and atomic, also between processes sharing the
 // directory: the body is written and synced to a temporary file in the target
@@ -35,23 +46,156 @@ var _ Store = (*Dir)(nil)
 // renamed into place by the winner only, right after the link. In the moment
 // between the two (or for good, after a crash there) Get and Head see the
 // object without its sidecar and report the Info the file alone gives: its
-// size and modification time and the content type of its extension.
+// size and modification time and the content type of its extension. Temporary
+// files that crashed writers left behind are removed when a Dir opens, once they
+// are an hour old.
 //
 // A Dir is safe for concurrent use. Close releases it.
 type Dir struct {
-	root *os.Root
+	root     *os.Root
+	maxSize  int64
+	fileMode os.FileMode
+	dirMode  os.FileMode
+	// slots bounds the file operations in flight: when the disk hangs, callers
+	// give up at their deadlines instead of piling up blocked goroutines.
+	slots chan struct{}
+	// stall, when set by a test, holds every file operation until it is closed,
+	// as a hung disk would.
+	stall chan struct{}
 }
 
-// NewDir returns a Dir keeping its objects under dir, creating dir if needed.
+// DefaultMaxObjectSize is the largest object a Dir reads unless DirOptions says
+// otherwise: 2 MiB, far above any card (tens of kilobytes).
+const DefaultMaxObjectSize = 2 << 20
+
+// staleTemp is how old a temporary file must be before a Dir opening removes it: no
+// write takes that long.
+const staleTemp = time.Hour
+
+// maxSidecarSize bounds a sidecar read; a real one is a few hundred bytes.
+const maxSidecarSize = 64 << 10
+
+// dirSlots is how many file operations a Dir runs at once.
+const dirSlots = 64
+
+// DirOptions tunes a Dir. The zero value is the default.
+type DirOptions struct {
+	// Served makes the objects readable by every user (files 0644, directories
+	// 0755), for a web server that serves the directory directly. Otherwise only
+	// the owner can read them (0600 and 0700).
+	Served bool
+	// MaxObjectSize is the largest object Get reads, in bytes; a larger one is an
+	// error wrapping ErrTooLarge. Zero means DefaultMaxObjectSize.
+	MaxObjectSize int64
+}
+
+// ErrTooLarge means an object is larger than the store reads.
+var ErrTooLarge = errors.New("object too large")
+
+// NewDir returns a Dir with the default options; see OpenDir.
 func NewDir(dir string) (*Dir, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	return OpenDir(dir, DirOptions{})
+}
+
+// OpenDir returns a Dir keeping its objects under dir, creating dir if needed. It
+// refuses a dir that another user owns or that others can write, and removes the
+// temporary files an hour old or older that crashed writers left there.
+func OpenDir(dir string, opts DirOptions) (*Dir, error) {
+	d := &Dir{maxSize: opts.MaxObjectSize, fileMode: 0o600, dirMode: 0o700, slots: make(chan struct{}, dirSlots)}
+	if d.maxSize <= 0 {
+		d.maxSize = DefaultMaxObjectSize
+	}
+	if opts.Served {
+		d.fileMode, d.dirMode = 0o644, 0o755
+	}
+	if err := os.MkdirAll(dir, d.dirMode); err != nil {
 		return nil, fmt.Errorf("create store directory: %w", err)
 	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, fmt.Errorf("open store directory: %w", err)
 	}
-	return &Dir{root: root}, nil
+	if err := checkOwner(root); err != nil {
+		root.Close()
+		return nil, fmt.Errorf("store directory %s: %w", dir, err)
+	}
+	d.root = root
+	d.removeStaleTemps(time.Now().Add(-staleTemp))
+	return d, nil
+}
+
+// checkOwner refuses a root that is not the running user's own or that other
+// users may write to.
+func checkOwner(root *os.Root) error {
+	fi, err := root.Stat(".")
+	if err != nil {
+		return err
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok && int(st.Uid) != os.Geteuid() {
+		return fmt.Errorf("owned by user %d, not by this user (%d): another user could plant cards there", st.Uid, os.Geteuid())
+	}
+	if perm := fi.Mode().Perm(); perm&0o022 != 0 {
+		return fmt.Errorf("mode %#o lets other users write there and plant cards; chmod go-w it", perm)
+	}
+	return nil
+}
+
+// removeStaleTemps removes the temporary files (".tmp-*") last changed before
+// cutoff anywhere under the root: what writers that crashed mid-write left.
+// Best effort: what it cannot read or remove stays.
+func (d *Dir) removeStaleTemps(cutoff time.Time) {
+	_ = fs.WalkDir(d.root.FS(), ".", func(name string, e fs.DirEntry, err error) error {
+		if err != nil || !e.Type().IsRegular() || !strings.HasPrefix(e.Name(), ".tmp-") {
+			return nil
+		}
+		if fi, err := e.Info(); err == nil && fi.ModTime().Before(cutoff) {
+			_ = d.root.Remove(name)
+		}
+		return nil
+	})
+}
+
+// Within runs op, which may block on I/O, and returns its result, or ctx's error as
+// soon as ctx is done, whichever comes first. When ctx wins, op goes on in the
+// background until its I/O returns, and its result is dropped. A store built on
+// calls that cannot be cancelled (file system calls) uses it to honour deadlines.
+func Within[T any](ctx context.Context, op func() (T, error)) (T, error) {
+	if ctx.Done() == nil {
+		return op()
+	}
+	type result struct {
+		v   T
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		v, err := op()
+		ch <- result{v, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+}
+
+// do runs one file operation within ctx, holding one of d's slots while it runs.
+func do[T any](ctx context.Context, d *Dir, op func() (T, error)) (T, error) {
+	select {
+	case d.slots <- struct{}{}:
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+	return Within(ctx, func() (T, error) {
+		defer func() { <-d.slots }()
+		if d.stall != nil {
+			<-d.stall
+		}
+		return op()
+	})
 }
 
 // Path returns the directory d keeps its objects in.
@@ -80,27 +224,21 @@ func (d *Dir) Get(ctx context.Context, key string) (*Object, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("dir get %s: %w", key, err)
 	}
-	f, err := d.root.Open(key)
-	if err != nil {
-		return nil, fmt.Errorf("dir get %s: %w", key, notFound(err))
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("dir get %s: %w", key, err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("dir get %s: %w", key, ErrNotFound)
-	}
-	body := make([]byte, fi.Size())
-	if _, err := f.ReadAt(body, 0); err != nil && fi.Size() > 0 {
-		return nil, fmt.Errorf("dir get %s: %w", key, err)
-	}
-	info, err := d.info(key, fi)
+	obj, err := do(ctx, d, func() (*Object, error) {
+		body, fi, err := d.readRegular(key, d.maxSize)
+		if err != nil {
+			return nil, err
+		}
+		info, err := d.info(key, fi)
+		if err != nil {
+			return nil, err
+		}
+		return &Object{Info: info, Body: body}, nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("dir get %s: %w", key, err)
 	}
-	return &Object{Info: info, Body: body}, nil
+	return obj, nil
 }
 
 // Head implements Store.
@@ -111,25 +249,78 @@ func (d *Dir) Head(ctx context.Context, key string) (Info, error) {
 	if err := ctx.Err(); err != nil {
 		return Info{}, fmt.Errorf("dir head %s: %w", key, err)
 	}
-	fi, err := d.root.Stat(key)
-	if err != nil {
-		return Info{}, fmt.Errorf("dir head %s: %w", key, notFound(err))
-	}
-	if !fi.Mode().IsRegular() {
-		return Info{}, fmt.Errorf("dir head %s: %w", key, ErrNotFound)
-	}
-	info, err := d.info(key, fi)
+	info, err := do(ctx, d, func() (Info, error) {
+		fi, err := d.root.Lstat(key)
+		if err != nil {
+			return Info{}, notFound(err)
+		}
+		if err := regular(fi); err != nil {
+			return Info{}, err
+		}
+		return d.info(key, fi)
+	})
 	if err != nil {
 		return Info{}, fmt.Errorf("dir head %s: %w", key, err)
 	}
 	return info, nil
 }
 
+// regular reports why fi is not a file an object may be read from: a directory
+// is no object (other keys live under it); a symbolic link, FIFO, device or
+// socket is not one the store wrote.
+func regular(fi fs.FileInfo) error {
+	switch m := fi.Mode(); {
+	case m.IsRegular():
+		return nil
+	case m.IsDir():
+		return ErrNotFound
+	default:
+		return fmt.Errorf("not a regular file (%s): not written by this store", m.Type())
+	}
+}
+
+// readRegular reads the file at name if it is a regular file of at most max
+// bytes. It never follows a symbolic link at name, never blocks opening a FIFO
+// (O_NONBLOCK), checks the file it opened (fstat) and reads no more than the size
+// that reported.
+func (d *Dir) readRegular(name string, max int64) ([]byte, fs.FileInfo, error) {
+	fi, err := d.root.Lstat(name)
+	if err != nil {
+		return nil, nil, notFound(err)
+	}
+	if err := regular(fi); err != nil {
+		return nil, nil, err
+	}
+	f, err := d.root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, nil, notFound(err)
+	}
+	defer f.Close()
+	ofi, err := f.Stat()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := regular(ofi); err != nil {
+		return nil, nil, err
+	}
+	if !os.SameFile(fi, ofi) {
+		return nil, nil, errors.New("replaced while being opened")
+	}
+	if ofi.Size() > max {
+		return nil, nil, fmt.Errorf("%w: %d bytes, more than %d", ErrTooLarge, ofi.Size(), max)
+	}
+	body := make([]byte, ofi.Size())
+	if _, err := io.ReadFull(f, body); err != nil {
+		return nil, nil, fmt.Errorf("read: %w", err)
+	}
+	return body, ofi, nil
+}
+
 // info returns the Info of the object under key whose file is fi.
 func (d *Dir) info(key string, fi fs.FileInfo) (Info, error) {
 	info := Info{Size: fi.Size(), ModTime: fi.ModTime()}
-	b, err := d.root.ReadFile(sidecarName(key))
-	if errors.Is(err, fs.ErrNotExist) {
+	b, _, err := d.readRegular(sidecarName(key), maxSidecarSize)
+	if errors.Is(err, ErrNotFound) {
 		// Between the winner's link and its sidecar rename, or after a crash
 		// there: describe the object by its file.
 		info.ContentType = mime.TypeByExtension(path.Ext(key))
@@ -164,7 +355,7 @@ func (d *Dir) Create(ctx context.Context, key string, body []byte, info Info) er
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("dir create %s: %w", key, err)
 	}
-	if err := d.create(ctx, key, body, info); err != nil {
+	if _, err := do(ctx, d, func() (struct{}, error) { return struct{}{}, d.create(ctx, key, body, info) }); err != nil {
 		return fmt.Errorf("dir create %s: %w", key, err)
 	}
 	return nil
@@ -173,7 +364,7 @@ func (d *Dir) Create(ctx context.Context, key string, body []byte, info Info) er
 func (d *Dir) create(ctx context.Context, key string, body []byte, info Info) error {
 	dir := path.Dir(key)
 	if dir != "." {
-		if err := d.root.MkdirAll(dir, 0o755); err != nil {
+		if err := d.root.MkdirAll(dir, d.dirMode); err != nil {
 			// A file where a directory of the key should be.
 			return fmt.Errorf("create directory: %w", err)
 		}
@@ -229,11 +420,17 @@ func (d *Dir) writeTemp(dir string, b []byte) (name string, err error) {
 	var rnd [8]byte
 	rand.Read(rnd[:])
 	name = path.Join(dir, ".tmp-"+hex.EncodeToString(rnd[:]))
-	f, err := d.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := d.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, d.fileMode)
 	if err != nil {
 		return "", fmt.Errorf("create temporary file: %w", err)
 	}
-	_, err = f.Write(b)
+	if d.fileMode&0o044 != 0 {
+		// Served: readable by all, whatever the umask.
+		err = f.Chmod(d.fileMode)
+	}
+	if err == nil {
+		_, err = f.Write(b)
+	}
 	if err == nil {
 		err = f.Sync()
 	}
