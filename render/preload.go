@@ -49,7 +49,7 @@ var preload = sync.OnceValue(func() error {
 					return
 				}
 			}
-			// One dense story JPEG sizes the JPEG encoder's buffers for any card.
+			// One story JPEG sizes the JPEG copy's buffers for any card.
 			if err := Render(io.Discard, preloadFacts[1], Options{Size: SizeStory, Format: FormatJPEG}); err != nil {
 				errs[p] = err
 			}

@@ -188,27 +188,23 @@ func TestThemesFitPalette(t *testing.T) {
 	}
 }
 
-// TestMedianSize renders the og card of every dataset fact and checks the median
-// size against the targets: PNG at most 45 KB, JPEG at most 100 KB.
+// TestMedianSize renders the og PNG of every dataset fact and checks the median
+// size against the target of 45 KB.
 func TestMedianSize(t *testing.T) {
 	all := facts.Default().All()
 	if len(all) == 0 {
 		t.Skip("the dataset is empty")
 	}
-	for _, tt := range []struct {
-		format Format
-		limit  int
-	}{{FormatPNG, 45_000}, {FormatJPEG, 100_000}} {
-		var sizes []int
-		for _, f := range all {
-			sizes = append(sizes, len(renderPNG(t, f, Options{Format: tt.format})))
-		}
-		slices.Sort(sizes)
-		median := (sizes[(len(sizes)-1)/2] + sizes[len(sizes)/2]) / 2
-		t.Logf("%s og: median %d bytes of %v", tt.format, median, sizes)
-		if median > tt.limit {
-			t.Errorf("%s og median %d bytes, want at most %d", tt.format, median, tt.limit)
-		}
+	const limit = 45_000
+	var sizes []int
+	for _, f := range all {
+		sizes = append(sizes, len(renderPNG(t, f, Options{})))
+	}
+	slices.Sort(sizes)
+	median := (sizes[(len(sizes)-1)/2] + sizes[len(sizes)/2]) / 2
+	t.Logf("png og: median %d bytes of %v", median, sizes)
+	if median > limit {
+		t.Errorf("png og median %d bytes, want at most %d", median, limit)
 	}
 }
 
@@ -233,20 +229,6 @@ func TestEncodeFormats(t *testing.T) {
 				t.Errorf("%s %s: image is %v, want %dx%d", format, size, got, w, h)
 			}
 		}
-	}
-}
-
-// TestPaletteToRGBA checks the JPEG path's expansion against image/draw.
-func TestPaletteToRGBA(t *testing.T) {
-	img, err := Card(loadFixtures(t)["urdu"], Options{Theme: ThemeLight})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := img.(*image.Paletted)
-	want := image.NewRGBA(p.Rect)
-	draw.Draw(want, want.Rect, p, image.Point{}, draw.Src)
-	if n, d := diffPixels(paletteToRGBA(p), want); n > 0 {
-		t.Errorf("%d pixels differ (by up to %d levels)", n, d)
 	}
 }
 
