@@ -48,7 +48,10 @@ Examples:
 					}
 					bar.Update(done)
 				}
-				report := svc.Generate(ctx, req, opts)
+				report, err := svc.Generate(ctx, req, opts)
+				if err != nil {
+					return err
+				}
 				if bar != nil {
 					bar.Finish()
 				}

@@ -65,10 +65,71 @@ type job struct {
 	err             error
 }
 
+// Limits on one generate request, checked before any work: a request is a list of
+// jobs held in memory, and a Lambda invocation has minutes, not hours.
+const (
+	// MaxGenerateFacts is the most facts one request covers: the IDs it names, or
+	// the whole dataset when it names none. Larger datasets are generated in
+	// requests of at most this many IDs (the Distributed Map's batches).
+	MaxGenerateFacts = 10_000
+	// MaxGenerateValues is the most sizes, and the most themes, a request may list.
+	MaxGenerateValues = 16
+)
+
+// MaxGenerateCards is the most cards one request may expand to: MaxGenerateFacts
+// facts in every size and theme (80,000 with four sizes and two themes).
+func MaxGenerateCards() int {
+	return MaxGenerateFacts * len(render.Sizes()) * len(render.Themes())
+}
+
+// ErrRequestTooLarge is returned, wrapped with the numbers, for a generate request
+// over the limits.
+var ErrRequestTooLarge = errors.New("generate request too large")
+
+// CheckGenerate reports, without any I/O, whether req is within the limits:
+// at most MaxGenerateFacts facts, MaxGenerateValues sizes and themes, and
+// MaxGenerateCards cards in all.
+func (s *Service) CheckGenerate(req GenerateRequest) error {
+	if n := len(req.IDs); n > MaxGenerateFacts {
+		return fmt.Errorf("%w: %d IDs, at most %d per request: split the list", ErrRequestTooLarge, n, MaxGenerateFacts)
+	}
+	for _, l := range []struct {
+		name string
+		n    int
+	}{{"sizes", len(req.Sizes)}, {"themes", len(req.Themes)}} {
+		if l.n > MaxGenerateValues {
+			return fmt.Errorf("%w: %d %s, at most %d", ErrRequestTooLarge, l.n, l.name, MaxGenerateValues)
+		}
+	}
+	nFacts := len(dedupe(req.IDs))
+	if nFacts == 0 {
+		if nFacts = s.facts.Len(); nFacts > MaxGenerateFacts {
+			return fmt.Errorf("%w: all %d facts of the dataset, at most %d per request: name the IDs, %d at most per request",
+				ErrRequestTooLarge, nFacts, MaxGenerateFacts, MaxGenerateFacts)
+		}
+	}
+	nSizes, nThemes := len(dedupe(req.Sizes)), len(dedupe(req.Themes))
+	if nSizes == 0 {
+		nSizes = len(render.Sizes())
+	}
+	if nThemes == 0 {
+		nThemes = len(render.Themes())
+	}
+	if n := nFacts * nSizes * nThemes; n > MaxGenerateCards() {
+		return fmt.Errorf("%w: %d facts × %d sizes × %d themes = %d cards, at most %d per request",
+			ErrRequestTooLarge, nFacts, nSizes, nThemes, n, MaxGenerateCards())
+	}
+	return nil
+}
+
 // Generate stores every requested card that is missing, with bounded concurrency.
 // It is idempotent: a second run skips what the first stored. It stops starting new
-// cards shortly before ctx's deadline and reports what remains.
-func (s *Service) Generate(ctx context.Context, req GenerateRequest, opts GenerateOptions) GenerateReport {
+// cards shortly before ctx's deadline and reports what remains. A request over the
+// limits (CheckGenerate) is an error before any work.
+func (s *Service) Generate(ctx context.Context, req GenerateRequest, opts GenerateOptions) (GenerateReport, error) {
+	if err := s.CheckGenerate(req); err != nil {
+		return GenerateReport{Failed: []Failure{}}, err
+	}
 	jobs := s.plan(ctx, req)
 	workers := opts.Concurrency
 	if workers <= 0 {
@@ -136,7 +197,7 @@ func (s *Service) Generate(ctx context.Context, req GenerateRequest, opts Genera
 	slices.SortFunc(report.Failed, func(a, b Failure) int {
 		return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.Size, b.Size), cmp.Compare(a.Theme, b.Theme))
 	})
-	return report
+	return report, nil
 }
 
 // plan expands a request into the cross product of IDs, sizes and themes, in a
@@ -250,10 +311,13 @@ func (s *Service) ensure(ctx context.Context, ref Ref) (bool, error) {
 	}
 }
 
+// dedupe returns in without repeats, in order of first appearance, in linear time.
 func dedupe(in []string) []string {
-	var out []string
+	seen := make(map[string]struct{}, len(in))
+	out := make([]string, 0, len(in))
 	for _, v := range in {
-		if !slices.Contains(out, v) {
+		if _, ok := seen[v]; !ok {
+			seen[v] = struct{}{}
 			out = append(out, v)
 		}
 	}

@@ -28,7 +28,7 @@ func TestGenerateAllThenNothing(t *testing.T) {
 			t.Errorf("Progress(%d, %d), want done in 1..%d", done, total, want)
 		}
 	}}
-	first := fx.svc.Generate(context.Background(), GenerateRequest{}, opts)
+	first, _ := fx.svc.Generate(context.Background(), GenerateRequest{}, opts)
 	if first.Rendered != want || first.Skipped != 0 || len(first.Failed) != 0 || first.Remaining != 0 {
 		t.Errorf("first run = %+v, want %d rendered and nothing else", first, want)
 	}
@@ -38,7 +38,7 @@ func TestGenerateAllThenNothing(t *testing.T) {
 	if got := progressCalls.Load(); got != int64(want) {
 		t.Errorf("Progress called %d times, want %d", got, want)
 	}
-	second := fx.svc.Generate(context.Background(), GenerateRequest{}, GenerateOptions{})
+	second, _ := fx.svc.Generate(context.Background(), GenerateRequest{}, GenerateOptions{})
 	if second.Rendered != 0 || second.Skipped != want {
 		t.Errorf("second run = %+v, want 0 rendered and %d skipped (idempotent)", second, want)
 	}
@@ -49,7 +49,7 @@ func TestGenerateAllThenNothing(t *testing.T) {
 
 func TestGenerateSelection(t *testing.T) {
 	fx := newFixture(t, Config{})
-	report := fx.svc.Generate(context.Background(), GenerateRequest{
+	report, _ := fx.svc.Generate(context.Background(), GenerateRequest{
 		IDs:    []string{"fixture-fact", "no-such-fact", "fixture-fact"},
 		Sizes:  []string{"og", "huge"},
 		Themes: []string{"light"},
@@ -83,7 +83,7 @@ func TestGenerateSelection(t *testing.T) {
 func TestGenerateBoundedConcurrency(t *testing.T) {
 	fx := newFixture(t, Config{MaxRenders: 8}) // the render slots are not what is measured here
 	fx.render.delay = 5 * time.Millisecond
-	report := fx.svc.Generate(context.Background(), GenerateRequest{}, GenerateOptions{Concurrency: 3})
+	report, _ := fx.svc.Generate(context.Background(), GenerateRequest{}, GenerateOptions{Concurrency: 3})
 	if report.Rendered != allCards(t, fx) {
 		t.Fatalf("report = %+v", report)
 	}
@@ -98,7 +98,7 @@ func TestGenerateStopsBeforeDeadline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	report := fx.svc.Generate(ctx, GenerateRequest{}, GenerateOptions{Concurrency: 1, Margin: 200 * time.Millisecond})
+	report, _ := fx.svc.Generate(ctx, GenerateRequest{}, GenerateOptions{Concurrency: 1, Margin: 200 * time.Millisecond})
 	elapsed := time.Since(start)
 	if elapsed > 250*time.Millisecond {
 		t.Errorf("Generate ran %v; want it to stop starting cards 200ms before the 300ms deadline", elapsed)
@@ -108,7 +108,7 @@ func TestGenerateStopsBeforeDeadline(t *testing.T) {
 		t.Errorf("report = %+v; want some remaining and rendered+remaining = %d", report, total)
 	}
 	// Running again, with time, finishes the job.
-	rest := fx.svc.Generate(context.Background(), GenerateRequest{}, GenerateOptions{})
+	rest, _ := fx.svc.Generate(context.Background(), GenerateRequest{}, GenerateOptions{})
 	if rest.Rendered != report.Remaining || rest.Skipped != report.Rendered {
 		t.Errorf("second run = %+v, want %d rendered and %d skipped", rest, report.Remaining, report.Rendered)
 	}
@@ -117,7 +117,7 @@ func TestGenerateStopsBeforeDeadline(t *testing.T) {
 func TestGenerateStoreDown(t *testing.T) {
 	fx := newFixture(t, Config{StoreTimeout: 50 * time.Millisecond})
 	fx.store.Fail(storagetest.ErrInjected, storagetest.MethodHead)
-	report := fx.svc.Generate(context.Background(), GenerateRequest{IDs: []string{"fixture-fact"}}, GenerateOptions{})
+	report, _ := fx.svc.Generate(context.Background(), GenerateRequest{IDs: []string{"fixture-fact"}}, GenerateOptions{})
 	want := len(render.Sizes()) * len(render.Themes())
 	if len(report.Failed) != want || report.Rendered != 0 {
 		t.Fatalf("report = %+v, want %d failures", report, want)
@@ -157,11 +157,11 @@ func TestGenerateUnreadableDataset(t *testing.T) {
 	if _, err := svc.Ref(t.Context(), "fixture-fact", render.Options{}); !errors.Is(err, errUnreadable) || errors.Is(err, ErrNotFound) {
 		t.Errorf("Ref of an unreadable fact: err = %v, want the read error and not ErrNotFound", err)
 	}
-	all := svc.Generate(t.Context(), GenerateRequest{}, GenerateOptions{})
+	all, _ := svc.Generate(t.Context(), GenerateRequest{}, GenerateOptions{})
 	if len(all.Failed) != 1 || !strings.Contains(all.Failed[0].Error, errUnreadable.Error()) || all.Rendered != 0 {
 		t.Errorf("Generate over an unlistable dataset = %+v, want one failure naming the read error", all)
 	}
-	one := svc.Generate(t.Context(), GenerateRequest{IDs: []string{"fixture-fact"}, Sizes: []string{"og"}, Themes: []string{"dark"}}, GenerateOptions{})
+	one, _ := svc.Generate(t.Context(), GenerateRequest{IDs: []string{"fixture-fact"}, Sizes: []string{"og"}, Themes: []string{"dark"}}, GenerateOptions{})
 	if len(one.Failed) != 1 || !strings.Contains(one.Failed[0].Error, errUnreadable.Error()) || one.Rendered != 0 {
 		t.Errorf("Generate of an unreadable fact = %+v, want it failed with the read error", one)
 	}

@@ -85,7 +85,7 @@ func TestStuckStoreDoesNotHoldTheFlight(t *testing.T) {
 		}
 	})
 	within(t, "Generate with a stuck store", func() {
-		report := svc.Generate(context.Background(), GenerateRequest{IDs: []string{f.ID}, Sizes: []string{"og"}, Themes: []string{"dark"}}, GenerateOptions{})
+		report, _ := svc.Generate(context.Background(), GenerateRequest{IDs: []string{f.ID}, Sizes: []string{"og"}, Themes: []string{"dark"}}, GenerateOptions{})
 		if len(report.Failed) != 1 {
 			t.Errorf("Generate report %+v, want the one card failed (the store timed out)", report)
 		}

@@ -37,7 +37,11 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (h
 	}
 	log.Info("ready", "store", cfg.StoreDescription(), "facts", svc.Facts().Len())
 	return func(ctx context.Context, req cards.GenerateRequest) (cards.GenerateReport, error) {
-		report := svc.Generate(ctx, req, cards.GenerateOptions{Concurrency: cfg.Concurrency})
+		report, err := svc.Generate(ctx, req, cards.GenerateOptions{Concurrency: cfg.Concurrency})
+		if err != nil {
+			log.WarnContext(ctx, "refused", "err", err)
+			return report, err
+		}
 		log.InfoContext(ctx, "generated", "rendered", report.Rendered, "skipped", report.Skipped,
 			"failed", len(report.Failed), "remaining", report.Remaining)
 		return report, nil

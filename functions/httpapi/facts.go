@@ -115,7 +115,6 @@ func (s *server) lookup(ctx context.Context, id string) (facts.Fact, error) {
 // errUnknownFact is the answer for an ID that is not in the dataset.
 var errUnknownFact = notFound("no fact with that ID: see /facts for the list")
 
-
 func (s *server) factResponse(base string, f facts.Fact) (factResponse, error) {
 	fr := factResponse{Fact: f, ShareURL: base + "/share/" + f.ID}
 	for _, size := range render.Sizes() {

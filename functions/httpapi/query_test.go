@@ -4,10 +4,16 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -70,6 +76,7 @@ func validRequests(t *testing.T) []route {
 	return []route{
 		{"index", "GET", "/", ""},
 		{"facts", "GET", "/facts", ""},
+		{"facts page", "GET", "/facts", "limit=2"},
 		{"fact", "GET", "/facts/" + id, ""},
 		{"share", "GET", "/share/" + id, ""},
 		{"oembed", "GET", "/oembed", "url=" + share + "&maxwidth=1100&format=json"},
@@ -170,6 +177,55 @@ func TestStrayQueryParameters(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// TestQueryParametersListed: QueryParameters, which the template's cache key and
+// origin request policy must match, names every parameter a route reads: the
+// string arguments of every singleQuery call in the package.
+func TestQueryParametersListed(t *testing.T) {
+	fset := token.NewFileSet()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var read []string
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			if id, ok := call.Fun.(*ast.Ident); !ok || id.Name != "singleQuery" {
+				return true
+			}
+			for _, arg := range call.Args[1:] {
+				lit, ok := arg.(*ast.BasicLit)
+				if !ok || lit.Kind != token.STRING {
+					t.Errorf("%s: singleQuery with a name that is not a string literal: the list cannot be checked", fset.Position(arg.Pos()))
+					continue
+				}
+				v, _ := strconv.Unquote(lit.Value)
+				read = append(read, v)
+			}
+			return true
+		})
+	}
+	if len(read) == 0 {
+		t.Fatal("found no singleQuery calls")
+	}
+	slices.Sort(read)
+	read = slices.Compact(read)
+	listed := slices.Sorted(slices.Values(QueryParameters()))
+	if !slices.Equal(read, listed) {
+		t.Errorf("routes read %q; QueryParameters() lists %q", read, listed)
 	}
 }
 
