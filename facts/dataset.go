@@ -2,11 +2,12 @@ package facts
 
 import (
 	"bytes"
-	_ "embed"
+	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"slices"
 	"sync"
 )
@@ -22,6 +23,20 @@ const MaxDatasetBytes = 4 << 20
 //
 //go:embed dataset.json
 var embedded []byte
+
+// embeddedSources holds the source documents the dataset cites (facts/sources).
+//
+//go:embed sources
+var embeddedSources embed.FS
+
+// SourceDocuments returns the source documents embedded with the dataset, by file name.
+func SourceDocuments() fs.FS {
+	sub, err := fs.Sub(embeddedSources, "sources")
+	if err != nil {
+		panic("facts: embedded sources: " + err.Error()) // a build defect
+	}
+	return sub
+}
 
 // Dataset is a validated, read-only set of facts. It is safe for concurrent use.
 type Dataset struct {
@@ -40,6 +55,8 @@ type file struct {
 type fileFact struct {
 	ID       string  `json:"id"`
 	Quote    string  `json:"quote"`
+	Fragment bool    `json:"fragment,omitempty"`
+	Context  Context `json:"context,omitzero"`
 	Language string  `json:"language"`
 	Speaker  Speaker `json:"speaker"`
 	Said     Date    `json:"said"`
@@ -53,12 +70,13 @@ var (
 	defaultSet  *Dataset
 )
 
-// Default returns the dataset embedded in the binary, parsed and validated once per
-// process. It panics if the embedded data is invalid, like template.Must: that is a
-// build defect, and TestDefault catches it before anything ships.
+// Default returns the dataset embedded in the binary, loaded and checked against its
+// embedded source documents once per process. It panics if the embedded data is
+// invalid, like template.Must: that is a build defect, and TestDefault catches it
+// before anything ships.
 func Default() *Dataset {
 	defaultOnce.Do(func() {
-		d, err := Load(bytes.NewReader(embedded))
+		d, err := Load(bytes.NewReader(embedded), SourceDocuments())
 		if err != nil {
 			panic("facts: embedded dataset is invalid: " + err.Error())
 		}
@@ -67,9 +85,31 @@ func Default() *Dataset {
 	return defaultSet
 }
 
-// Load reads a dataset (JSON, at most MaxDatasetBytes), rejects unknown fields, and
-// validates it. A *ValidationError lists every problem, each naming the fact and field.
-func Load(r io.Reader) (*Dataset, error) {
+// Load reads a dataset as Parse does and checks its provenance against the source
+// documents in docs, a folder of files named by each source's document: every
+// document is there and has the SHA-256 its source records, and every fact's quote,
+// context, names, date words and headline occur in it (see the package
+// documentation). A *ValidationError lists every problem, naming the fact or source.
+// Any dataset that is served is loaded this way.
+func Load(r io.Reader, docs fs.FS) (*Dataset, error) {
+	d, err := Parse(r)
+	if err != nil {
+		return nil, err
+	}
+	if docs == nil {
+		return nil, errors.New("load dataset: no source documents to check the facts against")
+	}
+	if problems := d.provenance(docs); len(problems) > 0 {
+		return nil, &ValidationError{Problems: problems}
+	}
+	return d, nil
+}
+
+// Parse reads a dataset (JSON, at most MaxDatasetBytes), rejects unknown fields and
+// over-long text, and validates its schema. A *ValidationError lists every problem,
+// each naming the fact and field. Parse does not look at the source documents: it
+// is for fixtures and tools; a dataset that is served goes through Load.
+func Parse(r io.Reader) (*Dataset, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxDatasetBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("read dataset: %w", err)
@@ -90,6 +130,12 @@ func Load(r io.Reader) (*Dataset, error) {
 	bySource := make(map[string]Source, len(f.Sources))
 	for i, raw := range f.Sources {
 		var s Source
+		if ps := overLimit(raw, sourceLimits, ""); len(ps) > 0 {
+			for _, p := range ps {
+				problems.addSource(i+1, peekID(raw), p.Field, p.Message)
+			}
+			continue
+		}
 		if err := strictUnmarshal(raw, &s); err != nil {
 			problems.addSource(i+1, peekID(raw), "", describeJSONError(raw, err))
 			continue
@@ -105,12 +151,19 @@ func Load(r io.Reader) (*Dataset, error) {
 	}
 	for i, raw := range f.Facts {
 		var ff fileFact
+		// Length limits first: an oversized quote is refused before it is decoded.
+		if ps := overLimit(raw, factLimits, ""); len(ps) > 0 {
+			for _, p := range ps {
+				problems.add(i+1, peekID(raw), p.Field, p.Message)
+			}
+			continue
+		}
 		if err := strictUnmarshal(raw, &ff); err != nil {
 			problems.add(i+1, peekID(raw), "", describeJSONError(raw, err))
 			continue
 		}
-		fact := Fact{ID: ff.ID, Quote: ff.Quote, Language: ff.Language, Speaker: ff.Speaker,
-			Said: ff.Said, Medium: ff.Medium, Note: ff.Note}
+		fact := Fact{ID: ff.ID, Quote: ff.Quote, Fragment: ff.Fragment, Context: ff.Context,
+			Language: ff.Language, Speaker: ff.Speaker, Said: ff.Said, Medium: ff.Medium, Note: ff.Note}
 		if s, ok := bySource[ff.Source]; ok {
 			fact.Source = s
 		} else if ff.Source == "" {
@@ -157,8 +210,8 @@ func (d *Dataset) Len() int { return len(d.facts) }
 // Sources returns the source documents the facts cite, in file order.
 func (d *Dataset) Sources() []Source { return slices.Clone(d.sources) }
 
-// Validate checks the dataset again: every fact and source well formed, IDs unique.
-// Load already does this; Validate exists for datasets built in code.
+// Validate checks the dataset's schema again: every fact and source well formed, IDs
+// unique. Parse and Load already do this; Validate exists for datasets built in code.
 func (d *Dataset) Validate() error {
 	var problems problems
 	seen := make(map[string]bool, len(d.facts))
@@ -198,7 +251,7 @@ func peekID(raw []byte) string {
 		ID string `json:"id"`
 	}
 	_ = json.Unmarshal(raw, &v)
-	return v.ID
+	return truncate(v.ID, 80)
 }
 
 // describeJSONError turns a decoding error into a message with a line and column
@@ -215,3 +268,28 @@ func describeJSONError(data []byte, err error) string {
 	}
 	return err.Error()
 }
+
+// EncodeFact returns f as the dataset file writes it: its source by ID, indented by
+// two spaces, fields in the file's order. 'factcard facts add' writes it.
+func EncodeFact(f Fact) ([]byte, error) {
+	ff := fileFact{ID: f.ID, Quote: f.Quote, Fragment: f.Fragment, Context: f.Context, Language: f.Language,
+		Speaker: f.Speaker, Said: f.Said, Medium: f.Medium, Source: f.Source.ID, Note: f.Note}
+	return encodeIndented(ff)
+}
+
+// EncodeSource returns s as the dataset file writes it.
+func EncodeSource(s Source) ([]byte, error) { return encodeIndented(s) }
+
+func encodeIndented(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
+}
+
+// EmbeddedDataset returns the dataset file embedded in the binary, as bytes.
+func EmbeddedDataset() []byte { return bytes.Clone(embedded) }

@@ -63,7 +63,7 @@ func TestAllStableOrder(t *testing.T) {
 
 func TestLoadValid(t *testing.T) {
 	d := loadFile(t, "valid.json")
-	if got, want := d.Len(), 2; got != want {
+	if got, want := d.Len(), 3; got != want {
 		t.Fatalf("Len() = %d, want %d", got, want)
 	}
 	f, ok := d.Lookup("fixture-second")
@@ -82,12 +82,15 @@ func loadFile(t *testing.T, name string) *Dataset {
 		t.Fatal(err)
 	}
 	defer fh.Close()
-	d, err := Load(fh)
+	d, err := Load(fh, testDocs)
 	if err != nil {
 		t.Fatalf("Load(%s): %v", name, err)
 	}
 	return d
 }
+
+// testDocs is the folder of fixture source documents the testdata datasets cite.
+var testDocs = os.DirFS(filepath.Join("testdata", "sources"))
 
 // TestLoadBadInput runs every broken file in testdata through Load: each must fail
 // with an error that names the fact (by position and ID) and the field.
@@ -120,6 +123,31 @@ func TestLoadBadInput(t *testing.T) {
 		{"not-json.json", []string{"parse dataset: invalid character", "line 2"}},
 		{"trailing-data.json", []string{"unexpected data after the top-level value"}},
 		{"invalid-utf8.json", []string{"invalid UTF-8 at line", `fact 1 ("fixture-fact"): quote: contains invalid UTF-8`}},
+		// Limits, and characters that can reorder or hide text, in every text field.
+		{"long-quote.json", []string{`fact 1 ("fixture-fact"): quote: longer than 1000 characters`}},
+		{"long-source-note.json", []string{`source 1 ("fixture-source"): published.note: longer than 1000 characters`}},
+		{"bidi-override-quote.json", []string{`fact 1 ("fixture-fact"): quote: contains the invisible format character U+202E (RIGHT-TO-LEFT OVERRIDE)`}},
+		{"bidi-isolate-name.json", []string{`fact 1 ("fixture-fact"): speaker.name: contains the invisible format character U+2066 (LEFT-TO-RIGHT ISOLATE)`}},
+		{"bidi-embedding-role.json", []string{`fact 1 ("fixture-fact"): speaker.role: contains the invisible format character U+202B`}},
+		{"zero-width-space-context.json", []string{`fact 1 ("fixture-fact"): context.before: contains the invisible format character U+200B (ZERO WIDTH SPACE)`}},
+		{"rlm-headline.json", []string{`source 1 ("fixture-source"): headline: contains the invisible format character U+200F (RIGHT-TO-LEFT MARK)`}},
+		{"soft-hyphen-as-given.json", []string{`fact 1 ("fixture-fact"): said.as_given: contains the invisible format character U+00AD`}},
+		{"control-date-note.json", []string{`fact 1 ("fixture-fact"): said.note: contains a control character U+0007`}},
+		{"control-context-after.json", []string{`fact 1 ("fixture-fact"): context.after: contains a control character U+000A`}},
+		{"control-publisher.json", []string{`source 1 ("fixture-source"): publisher: contains a control character U+001B`}},
+		{"control-source-note.json", []string{`source 1 ("fixture-source"): retrieved.note: contains a control character U+0000`}},
+		{"bad-sha256.json", []string{`source 1 ("fixture-source"): sha256: "E853" is not a SHA-256`}},
+		{"bad-unknown.json", []string{`source 1 ("fixture-source"): unknown: "author" is not "publisher" or "url"`}},
+		{"document-path.json", []string{`source 1 ("fixture-source"): document: "../dataset.json" must be a plain file name`}},
+		// Provenance: checked against testdata/sources on every run.
+		{"quote-not-in-source.json", []string{`fact 1 ("fixture-fact"): quote: "Fixture text for tests, not a quote of someone." does not occur verbatim`}},
+		{"context-not-in-source.json", []string{`fact 1 ("fixture-fragment"): context.before: "Fixture Speaker called the plan" is not the source's words directly before the quote`}},
+		{"fragment-without-context.json", []string{`fact 1 ("fixture-fragment"): context: required for a fragment`}},
+		{"undeclared-fragment.json", []string{`fact 1 ("fixture-fragment"): fragment: the quote is a fragment in the source`}},
+		{"missing-document.json", []string{`source 1 ("fixture-source"): document: "no-such-document.txt" is missing from the source documents`}},
+		{"hash-mismatch.json", []string{`source 1 ("fixture-source"): sha256: document "fixture.txt" has SHA-256 686dfa05`, "the source records 0000"}},
+		{"unrecorded-publisher.json", []string{`source 1 ("fixture-source"): publisher: required, or list "publisher" in unknown`}},
+		{"headline-not-in-source.json", []string{`source 1 ("fixture-source"): headline: "Fixture headline (not test data)" does not occur`}},
 		// Every problem is reported, not just the first.
 		{"many-problems.json", []string{
 			`fact 1 ("Bad Slug"): id:`,
@@ -136,7 +164,7 @@ func TestLoadBadInput(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer fh.Close()
-			d, err := Load(fh)
+			d, err := Load(fh, testDocs)
 			if err == nil {
 				t.Fatalf("Load(%s) = %d facts, nil error; want an error", tt.file, d.Len())
 			}
@@ -165,12 +193,26 @@ func (e endless) Read(p []byte) (int, error) {
 
 func TestLoadTooLarge(t *testing.T) {
 	r := &countingReader{r: io.Reader(endless(' '))}
-	_, err := Load(r)
+	_, err := Parse(r)
 	if err == nil || !strings.Contains(err.Error(), "larger than") {
 		t.Fatalf("Load(endless input) error = %v, want a size limit error", err)
 	}
 	if r.n > MaxDatasetBytes+64<<10 {
 		t.Errorf("Load read %d bytes of an endless input; want at most about %d", r.n, MaxDatasetBytes)
+	}
+}
+
+// TestLoadHugeQuote: a quote of megabytes is refused by its limit, naming the fact
+// and field, before it is decoded.
+func TestLoadHugeQuote(t *testing.T) {
+	huge := strings.Repeat("a", 3<<20)
+	data := `{"sources": [], "facts": [{"id": "fixture-huge", "quote": "` + huge + `"}]}`
+	_, err := Parse(strings.NewReader(data))
+	if err == nil || !strings.Contains(err.Error(), `fact 1 ("fixture-huge"): quote: longer than 1000 characters`) {
+		t.Fatalf("Parse(3 MiB quote) error = %v, want the quote refused by its limit", err)
+	}
+	if strings.Contains(err.Error(), "required") {
+		t.Errorf("error = %v: the fact was decoded and checked further after its quote was refused", err)
 	}
 }
 
@@ -256,4 +298,41 @@ func TestMediumLabel(t *testing.T) {
 	if Medium("fax").Valid() {
 		t.Error(`Medium("fax").Valid() = true, want false`)
 	}
+}
+
+// TestDatasetIsCanonical: dataset.json is written exactly as EncodeFact and
+// EncodeSource write its entries, so 'facts add' changes no byte of what is there.
+func TestDatasetIsCanonical(t *testing.T) {
+	d := Default()
+	var b strings.Builder
+	b.WriteString("{\n  \"sources\": [\n")
+	for i, s := range d.Sources() {
+		enc, err := EncodeSource(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		b.WriteString(indent(string(enc), "    "))
+	}
+	b.WriteString("\n  ],\n  \"facts\": [\n")
+	for i, f := range d.All() {
+		enc, err := EncodeFact(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		b.WriteString(indent(string(enc), "    "))
+	}
+	b.WriteString("\n  ]\n}\n")
+	if got := b.String(); got != string(embedded) {
+		t.Errorf("dataset.json is not in the form EncodeFact writes; re-encoded:\n%s", got)
+	}
+}
+
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
 }

@@ -5,6 +5,29 @@
 // source document the repository names, with the speaker, role and date exactly as that
 // source gives them. Nothing in this package talks to AWS, reads the environment or
 // touches the disk.
+//
+// # Sources and provenance
+//
+// The source documents live in the project, in facts/sources, embedded next to the
+// dataset. Each source records its document's file name and SHA-256. Load checks
+// every fact against its document: the document is there and unchanged, and the
+// quote, its context, the speaker's name, role and handle, the date words and the
+// source's headline occur in it verbatim, up to quotation-mark style and white
+// space. The one other change allowed is a final full stop where the source's
+// sentence runs on into its attribution with a comma (“…lower tensions,” Bruce said).
+//
+// # Fragments and context
+//
+// A quote is a fragment when it is not one or more whole sentences as the source
+// gives them. It starts a sentence when nothing but white space and quotation marks
+// stands between it and the start of the document, a line break, or a mark that
+// ends a sentence or a colon (. ! ? … । ۔ ؟ :); it ends a sentence when its last
+// character is one of those marks (not the colon), or when the source follows it
+// with a comma and a closing quotation mark (“…,” X said). A quote that does not
+// both start and end a sentence is a fragment: “irresponsible and cowardly” in
+// "India has condemned the attacks as “irresponsible and cowardly”". A fragment must
+// carry Context, the source's own words around it, so that a card never shows
+// verbatim words that mean something else without them; a whole sentence may.
 package facts
 
 import (
@@ -20,6 +43,13 @@ type Fact struct {
 	// Quote is the quoted words, verbatim from the source, without the
 	// surrounding quotation marks (the renderer adds those of the language).
 	Quote string `json:"quote"`
+	// Fragment reports that the quote is not one or more whole sentences as the
+	// source gives them (the rule is in the package documentation). A fragment
+	// carries Context.
+	Fragment bool `json:"fragment,omitempty"`
+	// Context is the source's own words directly around the quote, shown with it
+	// so that a fragment reads as the source meant it.
+	Context Context `json:"context,omitzero"`
 	// Language is the BCP 47 tag of the quote's language, one of Languages.
 	Language string `json:"language"`
 	// Speaker is who said it, as the source names them.
@@ -34,6 +64,19 @@ type Fact struct {
 	// such as a fragment quoted mid-sentence. It is not shown on cards.
 	Note string `json:"note,omitempty"`
 }
+
+// Context is the source's own words directly before and after a quote, verbatim:
+// Before + the quote + After is one passage of the source, up to quotation-mark
+// style and white space. Either may be empty.
+type Context struct {
+	// Before is the words that lead into the quote ("India has condemned the attacks as").
+	Before string `json:"before,omitempty"`
+	// After is the words that follow it, up to the end of the source's sentence at most.
+	After string `json:"after,omitempty"`
+}
+
+// IsZero reports whether c has neither words before nor after.
+func (c Context) IsZero() bool { return c.Before == "" && c.After == "" }
 
 // Speaker is the person or body a quote is attributed to.
 type Speaker struct {
@@ -128,22 +171,38 @@ func (m Medium) Valid() bool {
 	return ok
 }
 
-// Source describes the document a fact was curated from.
+// Source describes the document a fact was curated from. Facts refer to it by ID.
 type Source struct {
 	// ID names the source within the dataset.
 	ID string `json:"id"`
-	// Document is the file name of the source text (under shared/sources/ in the
-	// project's records), so the quote can be checked against it.
+	// Document is the file name of the source text in the project's facts/sources
+	// folder, so every quote can be checked against it.
 	Document string `json:"document"`
+	// SHA256 is the hex SHA-256 of the document's bytes: a changed document is
+	// noticed, never silently trusted.
+	SHA256 string `json:"sha256,omitempty"`
 	// Headline is the source's headline or title, verbatim.
 	Headline string `json:"headline"`
-	// Publisher is who published it, only when the source states it.
+	// Publisher is who published it, only when known; otherwise Unknown lists it.
 	Publisher string `json:"publisher,omitempty"`
-	// URL is where it was published, only when the source states it.
+	// URL is where it was published, only when known; otherwise Unknown lists it.
 	URL string `json:"url,omitempty"`
+	// Unknown names what is not known of the source ("publisher", "url"), so that
+	// an absence is recorded rather than left to guess.
+	Unknown []string `json:"unknown,omitempty"`
 	// Published is the publication date, with how it was derived.
 	Published Date `json:"published"`
+	// Retrieved is when the document was obtained, or Unknown with a note.
+	Retrieved Date `json:"retrieved,omitzero"`
+	// Note records what a reader of the data should know about the source.
+	Note string `json:"note,omitempty"`
 }
+
+// The fields a Source may list as Unknown.
+const (
+	UnknownPublisher = "publisher"
+	UnknownURL       = "url"
+)
 
 // Languages lists the language tags a fact may have: those the renderer shapes.
 var Languages = []string{"en", "hi", "ur"}

@@ -2,14 +2,31 @@ package facts
 
 import (
 	"bytes"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
+	"testing/fstest"
 )
 
-// FuzzLoad feeds arbitrary bytes to Load: it must return an error or a dataset that
-// validates, and never panic.
+// FuzzLoad feeds arbitrary bytes to Load, with the project's and the fixtures'
+// source documents: it must return an error or a dataset that validates, and never
+// panic.
 func FuzzLoad(f *testing.F) {
+	docs := fstest.MapFS{}
+	for _, dir := range []fs.FS{SourceDocuments(), testDocs} {
+		names, err := fs.Glob(dir, "*")
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, name := range names {
+			data, err := fs.ReadFile(dir, name)
+			if err != nil {
+				f.Fatal(err)
+			}
+			docs[name] = &fstest.MapFile{Data: data}
+		}
+	}
 	f.Add(embedded)
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
 	for _, name := range files {
@@ -20,7 +37,7 @@ func FuzzLoad(f *testing.F) {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d, err := Load(bytes.NewReader(data))
+		d, err := Load(bytes.NewReader(data), docs)
 		if err != nil {
 			if d != nil {
 				t.Fatalf("Load returned a dataset and an error: %v", err)

@@ -1,116 +1,151 @@
 package facts
 
 import (
-	"fmt"
+	"bytes"
+	"errors"
+	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"unicode"
+	"testing/fstest"
 )
 
-// sourcesDir is where the project keeps its source documents: shared/sources beside
-// the checkout, or the folder named by FACTCARD_SOURCES.
-func sourcesDir() string {
-	if dir := os.Getenv("FACTCARD_SOURCES"); dir != "" {
-		return dir
-	}
-	return filepath.Join("..", "..", "shared", "sources")
-}
-
-// TestProvenance checks every fact against the document it cites: the quote occurs
-// verbatim, and so do the speaker's name, role and handle, the date as given, and the
-// headline. Only quotation-mark style, apostrophes, whitespace and the quote's final
-// punctuation mark are normalised.
+// TestProvenance checks every fact of the embedded dataset against its source
+// document, which lives in the project: it never skips. The same check runs in
+// Default and in 'factcard facts validate'.
 func TestProvenance(t *testing.T) {
-	for _, f := range Default().All() {
-		t.Run(f.ID, func(t *testing.T) {
-			path := filepath.Join(sourcesDir(), f.Source.Document)
-			data, err := os.ReadFile(path)
-			if os.IsNotExist(err) {
-				t.Skipf("source document %s is not here, so the quote cannot be checked against it (set FACTCARD_SOURCES to the folder of source texts)", path)
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, problem := range provenanceProblems(f, string(data)) {
-				t.Errorf("%s (in %s)", problem, path)
-			}
-		})
+	d, err := Load(bytes.NewReader(embedded), SourceDocuments())
+	if err != nil {
+		t.Fatalf("Load(embedded dataset, facts/sources): %v", err)
+	}
+	if d.Len() == 0 {
+		t.Fatal("the embedded dataset has no facts to check")
+	}
+	docs := SourceDocuments()
+	for _, s := range d.Sources() {
+		data, err := fs.ReadFile(docs, s.Document)
+		if err != nil {
+			t.Fatalf("source %q: %v", s.ID, err)
+		}
+		if got := DocumentSHA256(data); got != s.SHA256 {
+			t.Errorf("source %q: document SHA-256 = %s, want %s", s.ID, got, s.SHA256)
+		}
+	}
+	for _, f := range d.All() {
+		if f.Fragment && f.Context.IsZero() {
+			t.Errorf("fact %q is a fragment without context", f.ID)
+		}
 	}
 }
 
-// provenanceProblems lists what of f does not occur in the source text doc.
-func provenanceProblems(f Fact, doc string) []string {
-	var problems []string
-	doc = normalize(doc)
-	quote := normalize(f.Quote)
-	if !strings.Contains(doc, quote) {
-		trimmed := strings.TrimRightFunc(quote, unicode.IsPunct)
-		if trimmed == quote || !strings.Contains(doc, trimmed) {
-			problems = append(problems, fmt.Sprintf("quote %q does not occur verbatim", f.Quote))
-		}
+// TestProvenanceMutations changes one word of a quote, of a context, of a name or of
+// a source document, or takes the document away: loading must fail and name the fact
+// or source and the field.
+func TestProvenanceMutations(t *testing.T) {
+	doc, err := fs.ReadFile(SourceDocuments(), "000_c1ab32550f819f58.txt")
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, field := range []struct{ name, value string }{
-		{"speaker.name", f.Speaker.Name},
-		{"speaker.role", f.Speaker.Role},
-		{"speaker.handle", f.Speaker.Handle},
-		{"said.as_given", f.Said.AsGiven},
-		{"source.headline", f.Source.Headline},
-	} {
-		if field.value != "" && !strings.Contains(doc, normalize(field.value)) {
-			problems = append(problems, fmt.Sprintf("%s %q does not occur", field.name, field.value))
-		}
-	}
-	return problems
-}
-
-// TestProvenanceCheck shows the check catches what it must: a paraphrase, a completed
-// fragment, a changed role; and allows only the normalisations it names.
-func TestProvenanceCheck(t *testing.T) {
-	doc := "Fixture source. Smith said the plan was “good for everyone,” and left.\nFixture Minister Jane Smith spoke Friday.\n"
-	base := Fact{Quote: "good for everyone", Speaker: Speaker{Name: "Jane Smith", Role: "Fixture Minister"},
-		Said: Date{AsGiven: "Friday"}, Source: Source{Headline: "Fixture source."}}
+	dataset := string(embedded)
 	tests := []struct {
-		name  string
-		edit  func(*Fact)
-		wantN int
+		name    string
+		dataset func(string) string
+		doc     func(string) string
+		want    []string
 	}{
-		{"verbatim fragment", func(*Fact) {}, 0},
-		{"final full stop for the source's comma", func(f *Fact) { f.Quote = "good for everyone." }, 0},
-		{"straight quotes and new lines folded", func(f *Fact) { f.Quote = "good  for\neveryone" }, 0},
-		{"paraphrase", func(f *Fact) { f.Quote = "good for all" }, 1},
-		{"completed fragment", func(f *Fact) { f.Quote = "The plan was good for everyone." }, 1},
-		{"changed role", func(f *Fact) { f.Speaker.Role = "Fixture Secretary" }, 1},
-		{"guessed day", func(f *Fact) { f.Said.AsGiven = "Thursday" }, 1},
+		{"one word of a quote", replace(`"quote": "irresponsible and cowardly"`, `"quote": "irresponsible and weak"`), nil,
+			[]string{`("india-irresponsible-and-cowardly"): quote: "irresponsible and weak" does not occur verbatim`}},
+		{"a completed fragment", replace(`"quote": "methods to de-escalate"`, `"quote": "Methods to de-escalate are needed."`), nil,
+			[]string{`("rubio-methods-to-de-escalate"): quote:`}},
+		{"one word of a context", replace(`"before": "India has condemned the attacks as"`, `"before": "India has denounced the attacks as"`), nil,
+			[]string{`("india-irresponsible-and-cowardly"): context.before: "India has denounced the attacks as" is not the source's words directly before the quote`}},
+		{"a context that skips words", replace(`"before": "Rubio emphasised the need for"`, `"before": "Rubio emphasised the need"`), nil,
+			[]string{`("rubio-methods-to-de-escalate"): context.before:`}},
+		{"a context after that is not there", replace(`"before": "India has condemned the attacks as"`, `"before": "India has condemned the attacks as", "after": "and nothing else"`), nil,
+			[]string{`("india-irresponsible-and-cowardly"): context.after:`}},
+		{"a fragment without context", replace(`"context": {
+        "before": "Rubio emphasised the need for"
+      },`, ``), nil,
+			[]string{`("rubio-methods-to-de-escalate"): context: required for a fragment`}},
+		{"a fragment not declared", replace(`"fragment": true,
+      "context": {
+        "before": "India has condemned the attacks as"
+      },`, ``), nil,
+			[]string{`("india-irresponsible-and-cowardly"): fragment: the quote is a fragment in the source`}},
+		{"a whole sentence declared a fragment", replace(`"quote": "We have offered`, `"fragment": true, "context": {"after": "US State Department spokesperson Tammy Bruce said in a briefing."}, "quote": "We have offered`), nil,
+			[]string{`("bruce-offered-us-assistance"): fragment: the quote is whole sentences in the source`}},
+		{"a changed role", replace(`"role": "White House Press Secretary"`, `"role": "White House Spokesperson"`), nil,
+			[]string{`("leavitt-decades-old-hostilities"): speaker.role: "White House Spokesperson" does not occur`}},
+		{"a guessed day", replace(`"as_given": "Friday"`, `"as_given": "Thursday"`), nil,
+			[]string{`("leavitt-decades-old-hostilities"): said.as_given: "Thursday" does not occur`}},
+		{"one word of the document", nil, replace("decades-old hostilities must give way", "decades-old hostilities should give way"),
+			[]string{`source 1 ("article-jaishankar-rubio-talks"): sha256: document "000_c1ab32550f819f58.txt" has SHA-256`,
+				`("leavitt-decades-old-hostilities"): quote:`}},
+		{"one character of the document", nil, func(s string) string { return s + " " },
+			[]string{`source 1 ("article-jaishankar-rubio-talks"): sha256:`}},
+		{"a missing document", replace(`"document": "000_c1ab32550f819f58.txt"`, `"document": "001_missing.txt"`), nil,
+			[]string{`source 1 ("article-jaishankar-rubio-talks"): document: "001_missing.txt" is missing from the source documents`}},
+		{"an unrecorded hash", replace(`"sha256": "e853711d94d970f82ad015e066e1719d4e2953ae9cd99c9f7cc7f22246038ccc",`, ``), nil,
+			[]string{`source 1 ("article-jaishankar-rubio-talks"): sha256: required`}},
+		{"an unknown publisher not recorded", replace(`"publisher",
+        "url"`, `"url"`), nil,
+			[]string{`source 1 ("article-jaishankar-rubio-talks"): publisher: required, or list "publisher" in unknown`}},
+		{"a changed headline", replace(`What The Leaders Spoke?`, `What The Leaders Said`), nil,
+			[]string{`source 1 ("article-jaishankar-rubio-talks"): headline: "Jaishankar Marco Rubio Talks | What The Leaders Said" does not occur`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := base
-			tt.edit(&f)
-			if got := provenanceProblems(f, doc); len(got) != tt.wantN {
-				t.Errorf("provenanceProblems() = %q, want %d problems", got, tt.wantN)
+			ds, dc := dataset, string(doc)
+			if tt.dataset != nil {
+				if ds = tt.dataset(ds); ds == dataset {
+					t.Fatal("the edit did not change the dataset")
+				}
+			}
+			if tt.doc != nil {
+				if dc = tt.doc(dc); dc == string(doc) {
+					t.Fatal("the edit did not change the document")
+				}
+			}
+			docs := fstest.MapFS{"000_c1ab32550f819f58.txt": {Data: []byte(dc)}}
+			_, err := Load(strings.NewReader(ds), docs)
+			if err == nil {
+				t.Fatal("Load() = nil error, want the change caught")
+			}
+			var ve *ValidationError
+			if !errors.As(err, &ve) {
+				t.Errorf("error is %T, want *ValidationError", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error:\n%v\nwant it to contain %q", err, w)
+				}
 			}
 		})
 	}
 }
 
-func TestNormalize(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"India’s approach", "India's approach"},
-		{"“methods to de-escalate,”", `"methods to de-escalate,"`},
-		{"this morning.\nIndia’s", "this morning. India's"},
-		{"  a \t b  ", "a b"},
+func replace(old, new string) func(string) string {
+	return func(s string) string { return strings.Replace(s, old, new, 1) }
+}
+
+// TestLoadNeedsDocuments: a dataset is never loaded without its documents.
+func TestLoadNeedsDocuments(t *testing.T) {
+	if _, err := Load(bytes.NewReader(embedded), nil); err == nil {
+		t.Error("Load(dataset, nil) = nil error, want an error saying there is nothing to check against")
 	}
-	for _, tt := range tests {
-		if got := normalize(tt.in); got != tt.want {
-			t.Errorf("normalize(%q) = %q, want %q", tt.in, got, tt.want)
-		}
+	if _, err := Load(bytes.NewReader(embedded), fstest.MapFS{}); err == nil || !strings.Contains(err.Error(), "is missing from the source documents") {
+		t.Errorf("Load(dataset, empty folder) = %v, want the missing document named", err)
 	}
 }
 
-// normalize folds quotation-mark and apostrophe styles and runs of white space.
-func normalize(s string) string {
-	s = strings.NewReplacer("‘", "'", "’", "'", "‛", "'", "“", `"`, "”", `"`, "„", `"`, "‟", `"`).Replace(s)
-	return strings.Join(strings.Fields(s), " ")
+// TestSourcesAreTheArticle: the document in facts/sources is the seed article, byte
+// for byte (its SHA-256 as recorded when it was copied in).
+func TestSourcesAreTheArticle(t *testing.T) {
+	data, err := os.ReadFile("sources/000_c1ab32550f819f58.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := DocumentSHA256(data), "e853711d94d970f82ad015e066e1719d4e2953ae9cd99c9f7cc7f22246038ccc"; got != want {
+		t.Errorf("SHA-256 = %s, want %s", got, want)
+	}
 }

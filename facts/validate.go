@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
+
 	"unicode/utf8"
 )
 
@@ -104,15 +104,14 @@ func (f Fact) problems() []fieldProblem {
 		add("id", "%q is not a slug: use a-z, 0-9 and single hyphens, at most %d characters", truncate(f.ID, 80), MaxIDLength)
 	}
 	text := func(field, value string, required bool) {
-		switch {
-		case value == "" && required:
-			add(field, "required")
-		case strings.ContainsRune(value, utf8.RuneError):
-			add(field, "contains invalid UTF-8 (or U+FFFD)")
-		case strings.TrimSpace(value) != value:
-			add(field, "has leading or trailing space")
-		case strings.IndexFunc(value, unicode.IsControl) >= 0:
-			add(field, "contains a control character %U", firstRune(value, unicode.IsControl))
+		if value == "" {
+			if required {
+				add(field, "required")
+			}
+			return
+		}
+		if msg := textProblem(value, factLimits[field]); msg != "" {
+			add(field, "%s", msg)
 		}
 	}
 	text("quote", f.Quote, true)
@@ -124,13 +123,18 @@ func (f Fact) problems() []fieldProblem {
 	} else if !slices.Contains(Languages, f.Language) {
 		add("language", "%q is not supported (supported: %s)", f.Language, strings.Join(Languages, ", "))
 	}
+	text("context.before", f.Context.Before, false)
+	text("context.after", f.Context.After, false)
+	if f.Fragment && f.Context.IsZero() {
+		add("context", "required for a fragment: the source's own words before and/or after the quote, so that the card shows what the words meant")
+	}
 	text("speaker.name", f.Speaker.Name, true)
 	text("speaker.role", f.Speaker.Role, false)
 	text("speaker.handle", f.Speaker.Handle, false)
 	if k := f.Speaker.Kind; k != "" && k != Person && k != Body {
 		add("speaker.kind", "%q is not %q or %q", k, Person, Body)
 	}
-	for _, p := range f.Said.problems() {
+	for _, p := range f.Said.problems(factLimits, "said.") {
 		add("said."+p.Field, "%s", p.Message)
 	}
 	if f.Medium == "" {
@@ -155,29 +159,74 @@ func (s Source) problems() []fieldProblem {
 	if !ValidID(s.ID) {
 		add("id", "%q is not a slug: use a-z, 0-9 and single hyphens", truncate(s.ID, 80))
 	}
+	text := func(field, value string, required bool) {
+		if value == "" {
+			if required {
+				add(field, "required")
+			}
+			return
+		}
+		if msg := textProblem(value, sourceLimits[field]); msg != "" {
+			add(field, "%s", msg)
+		}
+	}
 	if s.Document == "" {
 		add("document", "required: the file name of the source text")
-	} else if strings.ContainsAny(s.Document, `/\`) || strings.HasPrefix(s.Document, ".") {
-		add("document", "%q must be a plain file name", s.Document)
+	} else if !validDocumentName(s.Document) {
+		add("document", "%q must be a plain file name (letters, digits, '.', '_', '-'; not starting with '.' or '_')", truncate(s.Document, 80))
 	}
-	if strings.TrimSpace(s.Headline) == "" {
-		add("headline", "required")
+	text("headline", s.Headline, true)
+	text("publisher", s.Publisher, false)
+	text("note", s.Note, false)
+	if s.SHA256 != "" && !sha256Pattern.MatchString(s.SHA256) {
+		add("sha256", "%q is not a SHA-256 in lower-case hex (64 digits)", truncate(s.SHA256, 80))
+	}
+	for _, u := range s.Unknown {
+		switch {
+		case u == UnknownPublisher && s.Publisher != "", u == UnknownURL && s.URL != "":
+			add("unknown", "lists %q, but the source gives one", u)
+		case u != UnknownPublisher && u != UnknownURL:
+			add("unknown", "%q is not %q or %q", truncate(u, 40), UnknownPublisher, UnknownURL)
+		}
 	}
 	if s.URL != "" {
 		if u, err := url.Parse(s.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			add("url", "%q is not an absolute http(s) URL", s.URL)
 		}
 	}
-	for _, p := range s.Published.problems() {
+	for _, p := range s.Published.problems(sourceLimits, "published.") {
 		add("published."+p.Field, "%s", p.Message)
+	}
+	if s.Retrieved != (Date{}) {
+		for _, p := range s.Retrieved.problems(sourceLimits, "retrieved.") {
+			add("retrieved."+p.Field, "%s", p.Message)
+		}
 	}
 	return ps
 }
 
-func (d Date) problems() []fieldProblem {
+var sha256Pattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+var documentPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$`)
+
+// validDocumentName reports whether name is a plain file name that go:embed keeps
+// (it drops names starting with '.' or '_') and that cannot leave the sources folder.
+func validDocumentName(name string) bool {
+	return documentPattern.MatchString(name) && !strings.Contains(name, "..")
+}
+
+// problems checks a date; limits and prefix give the length limits of its text.
+func (d Date) problems(limits map[string]int, prefix string) []fieldProblem {
 	var ps []fieldProblem
 	add := func(field, format string, args ...any) {
 		ps = append(ps, fieldProblem{field, fmt.Sprintf(format, args...)})
+	}
+	for _, t := range []struct{ field, value string }{{"as_given", d.AsGiven}, {"note", d.Note}} {
+		if t.value != "" {
+			if msg := textProblem(t.value, limits[prefix+t.field]); msg != "" {
+				add(t.field, "%s", msg)
+			}
+		}
 	}
 	switch d.Precision {
 	case Stated, Resolved:

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/factcard/factcard/facts/curate"
 )
 
 // Exit codes.
@@ -102,9 +104,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	err := runFn(ctx, e, fs.Args())
 	var ue *usageError
+	var ie *curate.InputError
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &ie):
+		// Bad input to a curation command: what to do, without the usage.
+		fmt.Fprintf(e.stderr, "%s: %v\n", strings.Join(path, " "), err)
+		return exitUsage
 	case errors.As(err, &ue):
 		fmt.Fprintf(e.stderr, "%s: %v\n\n", strings.Join(path, " "), err)
 		printUsage(e.stderr, cmd, path, fs)

@@ -136,16 +136,35 @@ func TestFactsValidate(t *testing.T) {
 		t.Errorf("validate of a missing file: exit %d, stderr %q", code, stderr)
 	}
 
-	good := filepath.Join(t.TempDir(), "good.json")
-	data, err := os.ReadFile(filepath.Join("..", "..", "facts", "testdata", "valid.json"))
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.json")
+	copyFile(t, filepath.Join("..", "..", "facts", "testdata", "valid.json"), good)
+	code, _, stderr = runCLI(t, nil, "facts", "validate", good)
+	if code != exitFail || !strings.Contains(stderr, `document: "fixture.txt" is missing from the source documents`) {
+		t.Errorf("validate without the documents: exit %d, stderr %q; want the missing document named", code, stderr)
+	}
+	code, stdout, stderr = runCLI(t, nil, "facts", "validate", "--sources", filepath.Join("..", "..", "facts", "testdata", "sources"), good)
+	if code != exitOK || !strings.Contains(stdout, "3 facts valid") {
+		t.Errorf("validate valid.json --sources testdata/sources: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	copyFile(t, filepath.Join("..", "..", "facts", "testdata", "sources", "fixture.txt"), filepath.Join(dir, "sources", "fixture.txt"))
+	code, stdout, stderr = runCLI(t, nil, "facts", "validate", good)
+	if code != exitOK || !strings.Contains(stdout, "3 facts valid") {
+		t.Errorf("validate valid.json with sources/ beside it: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
+
+// copyFile copies a file, making the folders it goes in.
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(from)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(good, data, 0o644); err != nil {
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, stderr = runCLI(t, nil, "facts", "validate", good)
-	if code != exitOK || !strings.Contains(stdout, "2 facts valid") {
-		t.Errorf("validate valid.json: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	if err := os.WriteFile(to, data, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

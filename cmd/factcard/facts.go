@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"unicode/utf8"
@@ -19,7 +21,7 @@ import (
 func factsCommand() *command {
 	return &command{
 		name:    "facts",
-		summary: "list, show and validate the curated dataset",
+		summary: "list, show, validate and curate the dataset",
 		sub: []*command{
 			{
 				name:    "list",
@@ -60,10 +62,18 @@ func factsCommand() *command {
 				args:    "[FILE]",
 				summary: "check a dataset file (default: the embedded one)",
 				help: `Validate checks a dataset: the schema (unknown fields are errors), unique IDs,
-dates that parse, required fields, and that every fact fits on every card size and
-theme with glyphs in the embedded fonts. It lists every problem and exits 1 if
-there are any.`,
+dates that parse, required fields, text limits, no control or bidi characters, and
+that every fact fits on every card size and theme with glyphs in the embedded
+fonts. It checks provenance too: every source document is present with the
+SHA-256 its source records, and every quote, context, name, role, handle, date
+as given and headline occurs in its document. It lists every problem, naming the
+fact or source, and exits 1 if there are any.
+
+Without FILE it checks the dataset and documents embedded in this binary (with go
+run, the files in facts/ as they are now). With FILE, the documents are read from
+sources/ beside it, or from --sources DIR.`,
 				flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+					sources := fs.String("sources", "", "the `DIR` of source documents (default: sources/ beside FILE)")
 					return func(_ context.Context, e *env, args []string) error {
 						if len(args) > 1 {
 							return usagef("validate takes at most one file")
@@ -71,7 +81,10 @@ there are any.`,
 						name := "embedded dataset"
 						var d *facts.Dataset
 						if len(args) == 0 {
-							d = facts.Default()
+							var err error
+							if d, err = facts.Load(bytes.NewReader(facts.EmbeddedDataset()), facts.SourceDocuments()); err != nil {
+								return err
+							}
 						} else {
 							name = args[0]
 							fh, err := os.Open(args[0])
@@ -79,18 +92,25 @@ there are any.`,
 								return err
 							}
 							defer fh.Close()
-							if d, err = facts.Load(fh); err != nil {
+							dir := *sources
+							if dir == "" {
+								dir = filepath.Join(filepath.Dir(args[0]), "sources")
+							}
+							if d, err = facts.Load(fh, os.DirFS(dir)); err != nil {
 								return err
 							}
 						}
 						if err := checkCards(d); err != nil {
 							return err
 						}
-						fmt.Fprintf(e.stdout, "%d facts valid (%s)\n", d.Len(), name)
+						fmt.Fprintf(e.stdout, "%d facts valid, %d sources checked (%s)\n", d.Len(), len(d.Sources()), name)
 						return nil
 					}
 				},
 			},
+			extractCommand(),
+			addCommand(),
+			addSourceCommand(),
 		},
 	}
 }

@@ -28,14 +28,23 @@ size and theme into a folder, with a progress bar and a summary.
 Examples:
   factcard render jaishankar-measured-and-responsible -o card.png
   factcard render rubio-methods-to-de-escalate --size story --theme light -o story.png
-  factcard render --all -o cards/`,
+  factcard render --all -o cards/
+  factcard render --dataset /tmp/walk/dataset.json brevik-gift-big-fleets -o card.png`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			size := fs.String("size", string(render.SizeOG), "card size: "+joinStrings(render.Sizes()))
 			theme := fs.String("theme", string(render.ThemeDark), "theme: "+joinStrings(render.Themes()))
 			format := fs.String("format", string(render.FormatPNG), "image format: png or jpeg")
 			out := fs.String("o", "", "output file, - for standard output (default ID-SIZE-THEME.EXT); with --all, the output folder (default cards)")
 			all := fs.Bool("all", false, "render every fact in every size and theme")
+			dataset := fs.String("dataset", "", "render from this dataset `FILE` (checked against sources/ beside it) instead of the embedded one")
 			return func(ctx context.Context, e *env, args []string) error {
+				d := facts.Default()
+				if *dataset != "" {
+					var err error
+					if d, err = loadDatasetFile(*dataset); err != nil {
+						return err
+					}
+				}
 				var opts render.Options
 				var err error
 				if opts.Format, err = render.ParseFormat(*format); err != nil {
@@ -49,7 +58,7 @@ Examples:
 					if dir == "" {
 						dir = "cards"
 					}
-					return renderAll(ctx, e, facts.Default().All(), opts.Format, dir)
+					return renderAll(ctx, e, d.All(), opts.Format, dir)
 				}
 				if len(args) != 1 {
 					return usagef("give one fact ID, or --all")
@@ -60,14 +69,25 @@ Examples:
 				if opts.Theme, err = render.ParseTheme(*theme); err != nil {
 					return usagef("%v", err)
 				}
-				f, err := lookup(args[0])
-				if err != nil {
-					return err
+				f, ok := d.Lookup(args[0])
+				if !ok {
+					return fmt.Errorf("no fact with ID %q (see 'factcard facts list')", args[0])
 				}
 				return renderOne(e, f, opts, *out)
 			}
 		},
 	}
+}
+
+// loadDatasetFile loads a dataset file, checked against the documents in sources/
+// beside it.
+func loadDatasetFile(path string) (*facts.Dataset, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	return facts.Load(fh, os.DirFS(filepath.Join(filepath.Dir(path), "sources")))
 }
 
 func renderOne(e *env, f facts.Fact, opts render.Options, out string) error {

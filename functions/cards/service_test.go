@@ -34,7 +34,7 @@ func fixtureFacts(t testing.TB) *facts.Dataset {
 		t.Fatal(err)
 	}
 	defer fh.Close()
-	d, err := facts.Load(fh)
+	d, err := facts.Parse(fh)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -245,7 +245,7 @@ func TestShareEscapes(t *testing.T) {
 	 "facts": [{"id": "fixture-markup", "quote": "Fixture <b>bold</b> & \"quoted\" </script><script>alert(2)</script> text",
 	  "language": "en", "speaker": {"name": "Fixture <i>Speaker</i>", "role": "Role\" onload=\"alert(3)"},
 	  "said": {"value": "2025-05-01", "precision": "stated"}, "medium": "statement", "source": "fixture-source"}]}`
-	d, err := facts.Load(strings.NewReader(fixture))
+	d, err := facts.Parse(strings.NewReader(fixture))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,595 @@
+package curate
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/facts/internal/passage"
+)
+
+// InputError is a mistake in what the curator asked for: the message says what to do.
+// The command exits 2 on it and writes nothing.
+type InputError struct{ Msg string }
+
+func (e *InputError) Error() string { return e.Msg }
+
+func inputf(format string, args ...any) error { return &InputError{fmt.Sprintf(format, args...)} }
+
+// AddRequest is what a curator gives 'factcard facts add'. Empty fields are filled
+// from what the source text gives.
+type AddRequest struct {
+	SourceID string
+	Quote    string
+	ID       string
+	Speaker  string
+	Role     string
+	Handle   string
+	Kind     facts.SpeakerKind
+	// Said is the date words as the source gives them ("Friday", "this morning",
+	// "May 10, 2025"), or "unknown".
+	Said     string
+	SaidNote string
+	Medium   facts.Medium
+	Language string
+	// Before and After, when not nil, set the context explicitly.
+	Before, After *string
+	Note          string
+	// TrustSpeaker takes Speaker even where the text attributes the quote to
+	// someone else.
+	TrustSpeaker bool
+}
+
+// BuildFact finds req.Quote in the document of its source (doc) and returns the fact
+// to add, filled in from what the text gives: speaker, role, handle, fragment,
+// context, date words resolved against the source's date, and medium. It checks
+// nothing of the rest of the dataset beyond IDs and duplicates; the caller loads the
+// new dataset to validate it.
+func BuildFact(d *facts.Dataset, src facts.Source, doc string, req AddRequest) (facts.Fact, error) {
+	quote := strings.TrimSpace(req.Quote)
+	quote = strings.TrimFunc(quote, func(r rune) bool { return passage.IsMark(passage.FoldMark(r)) && r != '\'' && r != '’' })
+	quote = strings.TrimSpace(quote)
+	if quote == "" {
+		return facts.Fact{}, inputf("--quote is empty: give the quoted words exactly as the source gives them")
+	}
+	text := passage.Fold(doc)
+	ms := text.Find(quote)
+	if len(ms) == 0 {
+		return facts.Fact{}, inputf("the quote is not in source %q (document %s), not even up to quotation marks and white space.\nThe closest passage there is:\n  %s\nCopy the words exactly as the source gives them.",
+			src.ID, src.Document, Closest(doc, quote))
+	}
+	cands := Extract(doc)
+	m, cand := ms[0], (*Candidate)(nil)
+	for _, mm := range ms {
+		if c := covering(cands, text, mm); c != nil {
+			m, cand = mm, c
+			if c.Speaker != "" {
+				break
+			}
+		}
+	}
+	f := facts.Fact{Source: src, Fragment: text.Fragment(m), Note: req.Note}
+	// The source's own words, white space folded, with the dataset's one change: a
+	// comma before the attribution becomes a full stop (or goes, for a fragment).
+	f.Quote = strings.Join(strings.Fields(text.Span(m.Start, m.End)), " ")
+	if core, ok := strings.CutSuffix(f.Quote, ","); ok {
+		f.Quote = core
+		if !f.Fragment {
+			f.Quote += "."
+		}
+	}
+	if m.Comma {
+		f.Quote += "."
+	}
+	// Whole sentences that run on into their attribution (“…,” X said) end with a
+	// full stop, as the dataset writes them.
+	if !f.Fragment && !m.Comma && text.Folded[m.End-1] != ',' && !strings.ContainsAny(f.Quote[len(f.Quote)-1:], ".!?") &&
+		m.End < len(text.Folded) && text.Folded[m.End] == ',' {
+		f.Quote += "."
+	}
+
+	// Who said it.
+	f.Speaker = facts.Speaker{Name: req.Speaker, Role: req.Role, Handle: req.Handle, Kind: req.Kind}
+	if f.Speaker.Name == "" {
+		if cand == nil || cand.Speaker == "" {
+			reason := "no quotation in the text holds these words"
+			if cand != nil {
+				reason = cand.Reason
+			}
+			return facts.Fact{}, inputf("the source does not clearly say who said this (%s).\nIf it does, give --speaker exactly as the source names them (and --role, --handle as it gives them).", reason)
+		}
+		f.Speaker.Name = cand.Speaker
+		if f.Speaker.Role == "" {
+			f.Speaker.Role = cand.Role
+		}
+		if f.Speaker.Handle == "" {
+			f.Speaker.Handle = cand.Handle
+		}
+	}
+	if req.Speaker != "" && cand != nil && cand.Speaker != "" && !req.TrustSpeaker && !sameSpeaker(req.Speaker, cand.Speaker) {
+		return facts.Fact{}, inputf("the source attributes these words to %q, not %q. Check the source; if it does say %s spoke them, add --trust-speaker", cand.Speaker, req.Speaker, req.Speaker)
+	}
+	if f.Speaker.Kind == facts.Person {
+		f.Speaker.Kind = ""
+	}
+
+	// Context: given, or for a fragment the words the extractor found around it.
+	switch {
+	case req.Before != nil || req.After != nil:
+		if req.Before != nil {
+			f.Context.Before = strings.TrimSpace(*req.Before)
+		}
+		if req.After != nil {
+			f.Context.After = strings.TrimSpace(*req.After)
+		}
+	case f.Fragment:
+		f.Context = contextFor(text, m, cand)
+		if f.Context.IsZero() {
+			return facts.Fact{}, inputf("the quote is a fragment (not a whole sentence in the source) and needs context; give --before and/or --after with the source's own words around it")
+		}
+	}
+
+	// When.
+	said := req.Said
+	if said == "" && cand != nil {
+		said = cand.Said
+	}
+	date, err := ResolveDate(said, src.Published)
+	if err != nil {
+		return facts.Fact{}, err
+	}
+	if req.SaidNote != "" {
+		date.Note = req.SaidNote
+	}
+	f.Said = date
+
+	f.Medium = req.Medium
+	if f.Medium == "" && cand != nil {
+		f.Medium = cand.Medium
+	}
+	if f.Medium == "" {
+		f.Medium = facts.Unspecified
+	}
+	f.Language = req.Language
+	if f.Language == "" {
+		f.Language = detectLanguage(f.Quote)
+	}
+
+	// Which, and not twice.
+	for _, g := range d.All() {
+		if g.Source.ID == src.ID && passage.FoldString(g.Quote) == passage.FoldString(f.Quote) {
+			return facts.Fact{}, inputf("this quote is already in the dataset as fact %q", g.ID)
+		}
+	}
+	f.ID = req.ID
+	if f.ID == "" {
+		f.ID = suggestID(d, f)
+	} else if !facts.ValidID(f.ID) {
+		return facts.Fact{}, inputf("--id %q is not a slug: use a-z, 0-9 and single hyphens, at most %d characters", f.ID, facts.MaxIDLength)
+	} else if _, taken := d.Lookup(f.ID); taken {
+		return facts.Fact{}, inputf("--id %q is taken by another fact: choose another ID", f.ID)
+	}
+	return f, nil
+}
+
+// covering returns the candidate whose quotation holds match m, if any.
+func covering(cands []Candidate, text passage.Text, m passage.Match) *Candidate {
+	start := text.OrigOffset(m.Start)
+	for i := range cands {
+		c := &cands[i]
+		if c.Quote == "" {
+			continue
+		}
+		// The quote's bytes as proposed stand for as many of the source's: a full
+		// stop for a comma, a space for a line break.
+		if start >= c.ByteOffset && start < c.ByteOffset+len(c.Quote) {
+			return c
+		}
+	}
+	return nil
+}
+
+// contextFor finds the words around a fragment: the candidate's when the fragment is
+// its whole quotation; otherwise the speaker's own words before it in the same
+// quotation, or the sentence's words after it.
+func contextFor(text passage.Text, m passage.Match, cand *Candidate) facts.Context {
+	if cand == nil {
+		return facts.Context{}
+	}
+	start := text.OrigOffset(m.Start)
+	if start == cand.ByteOffset {
+		if cand.Before != "" {
+			return facts.Context{Before: cand.Before}
+		}
+		return facts.Context{After: cand.After}
+	}
+	lead := strings.TrimSpace(text.Orig[cand.ByteOffset:start])
+	return facts.Context{Before: strings.Join(strings.Fields(lead), " ")}
+}
+
+// suggestID builds an ID from the speaker's last name and the quote's first words,
+// made unique in d.
+func suggestID(d *facts.Dataset, f facts.Fact) string {
+	var parts []string
+	name := strings.Fields(f.Speaker.Name)
+	if len(name) > 0 {
+		parts = append(parts, slug(name[len(name)-1]))
+	}
+	n := 0
+	for _, w := range strings.Fields(f.Quote) {
+		s := slug(w)
+		if s == "" || stopWords[s] {
+			continue
+		}
+		parts = append(parts, s)
+		if n++; n == 4 {
+			break
+		}
+	}
+	base := strings.Join(slices.DeleteFunc(parts, func(s string) bool { return s == "" }), "-")
+	if len(base) > facts.MaxIDLength-3 {
+		base = strings.TrimRight(base[:facts.MaxIDLength-3], "-")
+	}
+	if base == "" {
+		base = "fact"
+	}
+	id := base
+	for i := 2; ; i++ {
+		if _, taken := d.Lookup(id); !taken {
+			return id
+		}
+		id = fmt.Sprintf("%s-%d", base, i)
+	}
+}
+
+var stopWords = map[string]bool{"a": true, "an": true, "the": true, "of": true, "to": true, "and": true, "in": true,
+	"is": true, "it": true, "we": true, "i": true, "on": true, "for": true, "with": true, "has": true, "have": true, "be": true}
+
+// slug keeps the ASCII letters and digits of a word, lower-cased, with hyphens between runs.
+func slug(w string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(w) {
+		if r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	return b.String()
+}
+
+func detectLanguage(s string) string {
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Devanagari, r):
+			return "hi"
+		case unicode.Is(unicode.Arabic, r):
+			return "ur"
+		}
+	}
+	return "en"
+}
+
+var (
+	statedMDY = regexp.MustCompile(`^(January|February|March|April|May|June|July|August|September|October|November|December) ([0-9]{1,2}), ([0-9]{4})$`)
+	statedDMY = regexp.MustCompile(`^([0-9]{1,2}) (January|February|March|April|May|June|July|August|September|October|November|December) ([0-9]{4})$`)
+	relDay    = regexp.MustCompile(`^(?i:(?:on )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?: (?:morning|afternoon|evening|night))?)$`)
+)
+
+// ResolveDate turns the date words a source gives for a quote into a Date: a date the
+// source states ("May 10, 2025"); a relative day ("Friday", "this morning",
+// "yesterday") resolved against the source's own date, with the words kept and a
+// note saying how; or unknown when there are no date words (or they are "unknown").
+// A weekday is the last such day on or before the source's date.
+func ResolveDate(words string, published facts.Date) (facts.Date, error) {
+	w := strings.TrimSpace(words)
+	if w == "" || strings.EqualFold(w, "unknown") {
+		return facts.Date{Precision: facts.Unknown, Note: "The source gives no date for these words."}, nil
+	}
+	if m := statedMDY.FindStringSubmatch(w); m != nil {
+		return statedDate(w, m[1], m[2], m[3])
+	}
+	if m := statedDMY.FindStringSubmatch(w); m != nil {
+		return statedDate(w, m[2], m[1], m[3])
+	}
+	base, err := published.Time()
+	if err != nil {
+		return facts.Date{}, inputf("the source has no date to resolve %q against: give --said with a date the source states (\"May 10, 2025\"), or --said unknown", w)
+	}
+	var day time.Time
+	var how string
+	lw := strings.ToLower(w)
+	switch {
+	case lw == "today" || lw == "this morning" || lw == "this afternoon" || lw == "this evening" || lw == "tonight":
+		day, how = base, "the same day"
+	case lw == "yesterday" || lw == "last night" || strings.HasPrefix(lw, "yesterday "):
+		day, how = base.AddDate(0, 0, -1), "the day before"
+	default:
+		m := relDay.FindStringSubmatch(w)
+		if m == nil {
+			return facts.Date{}, inputf("--said %q is not date words this tool can read: give a date as the source states it (\"May 10, 2025\", \"10 May 2025\"), a day (\"Friday\", \"this morning\", \"yesterday\"), or unknown", w)
+		}
+		want := weekdays[strings.ToLower(m[1])]
+		back := (int(base.Weekday()) - int(want) + 7) % 7
+		day = base.AddDate(0, 0, -back)
+		how = "the last " + want.String() + " on or before it"
+		if back == 0 {
+			how = "the same day, a " + want.String()
+		}
+	}
+	return facts.Date{Value: day.Format(time.DateOnly), Precision: facts.Resolved, AsGiven: w,
+		Note: fmt.Sprintf("The source says %q; read against the source's date, %s %s, that is %s, %s.",
+			w, base.Weekday(), base.Format("2 January 2006"), how, day.Format("Monday 2 January 2006"))}, nil
+}
+
+var weekdays = map[string]time.Weekday{"sunday": time.Sunday, "monday": time.Monday, "tuesday": time.Tuesday,
+	"wednesday": time.Wednesday, "thursday": time.Thursday, "friday": time.Friday, "saturday": time.Saturday}
+
+func statedDate(asGiven, month, day, year string) (facts.Date, error) {
+	t, err := time.Parse("January 2 2006", month+" "+day+" "+year)
+	if err != nil {
+		return facts.Date{}, inputf("--said %q is not a real date", asGiven)
+	}
+	return facts.Date{Value: t.Format(time.DateOnly), Precision: facts.Stated, AsGiven: asGiven}, nil
+}
+
+// Closest returns the passage of doc most like quote: the run of as many words as
+// the quote has with the fewest word edits from it, ellipsised past 300 characters.
+func Closest(doc, quote string) string {
+	dw := strings.Fields(doc)
+	qw := strings.Fields(quote)
+	if len(dw) == 0 || len(qw) == 0 {
+		return ""
+	}
+	n := min(len(qw), len(dw))
+	norm := func(ws []string) []string {
+		out := make([]string, len(ws))
+		for i, w := range ws {
+			out[i] = strings.ToLower(strings.TrimFunc(passage.FoldString(w), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
+		}
+		return out
+	}
+	dn, qn := norm(dw), norm(qw)
+	best, bestAt := -1, 0
+	for i := 0; i+n <= len(dn); i++ {
+		d := wordDistance(dn[i:i+n], qn)
+		if best < 0 || d < best {
+			best, bestAt = d, i
+		}
+	}
+	s := strings.Join(dw[bestAt:bestAt+n], " ")
+	if utf8.RuneCountInString(s) > 300 {
+		s = string([]rune(s)[:299]) + "…"
+	}
+	return s
+}
+
+// wordDistance is the Levenshtein distance between two word lists.
+func wordDistance(a, b []string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// InsertFact returns dataset (the file's bytes) with f appended to its facts, every
+// other byte unchanged.
+func InsertFact(dataset []byte, f facts.Fact) ([]byte, error) {
+	enc, err := facts.EncodeFact(f)
+	if err != nil {
+		return nil, fmt.Errorf("encode fact %q: %w", f.ID, err)
+	}
+	return insert(dataset, "facts", enc)
+}
+
+// InsertSource returns dataset with s appended to its sources, every other byte unchanged.
+func InsertSource(dataset []byte, s facts.Source) ([]byte, error) {
+	enc, err := facts.EncodeSource(s)
+	if err != nil {
+		return nil, fmt.Errorf("encode source %q: %w", s.ID, err)
+	}
+	return insert(dataset, "sources", enc)
+}
+
+// insert appends the JSON value item to the top-level array key of the JSON object
+// in data, indented like the array's first element.
+func insert(data []byte, key string, item []byte) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, errors.New("the dataset file is not a JSON object")
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("read dataset: %w", err)
+		}
+		if t != key {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return nil, fmt.Errorf("read dataset: %w", err)
+			}
+			continue
+		}
+		if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+			return nil, fmt.Errorf("the dataset's %q is not an array", key)
+		}
+		open := int(dec.InputOffset()) // just after '['
+		last, first := open, -1
+		for dec.More() {
+			var v json.RawMessage
+			if err := dec.Decode(&v); err != nil {
+				return nil, fmt.Errorf("read dataset %s: %w", key, err)
+			}
+			last = int(dec.InputOffset())
+			if first < 0 {
+				first = last - len(v)
+			}
+		}
+		indent := "    "
+		if first >= 0 {
+			lineStart := bytes.LastIndexByte(data[:first], '\n') + 1
+			indent = string(data[lineStart:first])
+		}
+		var b bytes.Buffer
+		b.Write(data[:last])
+		if first >= 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n" + indent + strings.ReplaceAll(string(item), "\n", "\n"+indent))
+		if first < 0 {
+			outer := strings.TrimSuffix(indent, "  ")
+			b.WriteString("\n" + outer)
+			// Skip the white space between '[' and ']' of the empty array.
+			rest := data[last:]
+			rest = bytes.TrimLeft(rest, " \t\r\n")
+			b.Write(rest)
+			return b.Bytes(), nil
+		}
+		b.Write(data[last:])
+		return b.Bytes(), nil
+	}
+	return nil, fmt.Errorf("the dataset has no %q array", key)
+}
+
+// SourceRequest is what a curator gives 'factcard facts add-source'.
+type SourceRequest struct {
+	ID        string
+	Headline  string
+	Publisher string
+	URL       string
+	// Published is the publication date as the document gives it ("May 10, 2025"),
+	// or a date in YYYY-MM-DD form the curator knows from the publisher.
+	Published     string
+	PublishedNote string
+	// Retrieved is when the document was obtained, YYYY-MM-DD.
+	Retrieved string
+	Note      string
+}
+
+var isoDate = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+
+// BuildSource describes a new source document (name is its file name, doc its
+// bytes) for the dataset d.
+func BuildSource(d *facts.Dataset, name string, doc []byte, req SourceRequest) (facts.Source, error) {
+	if !utf8.Valid(doc) {
+		return facts.Source{}, inputf("%s is not UTF-8 text: save the source as plain UTF-8 text", name)
+	}
+	if len(bytes.TrimSpace(doc)) == 0 {
+		return facts.Source{}, inputf("%s is empty", name)
+	}
+	if len(doc) > facts.MaxDocumentBytes {
+		return facts.Source{}, inputf("%s is larger than %d bytes: a source is one article or transcript", name, facts.MaxDocumentBytes)
+	}
+	sum := facts.DocumentSHA256(doc)
+	s := facts.Source{ID: req.ID, Document: name, SHA256: sum, Headline: strings.TrimSpace(req.Headline),
+		Publisher: strings.TrimSpace(req.Publisher), URL: strings.TrimSpace(req.URL), Note: req.Note}
+	for _, o := range d.Sources() {
+		switch {
+		case o.Document == name:
+			return facts.Source{}, inputf("a source already has the document name %s (source %q): rename the file", name, o.ID)
+		case o.SHA256 == sum:
+			return facts.Source{}, inputf("this document is already source %q (%s)", o.ID, o.Document)
+		}
+	}
+	if s.ID == "" {
+		s.ID = slug(strings.TrimSuffix(name, fileExt(name)))
+	}
+	if !facts.ValidID(s.ID) {
+		return facts.Source{}, inputf("source ID %q is not a slug: give --id with a-z, 0-9 and single hyphens", s.ID)
+	}
+	if slices.ContainsFunc(d.Sources(), func(o facts.Source) bool { return o.ID == s.ID }) {
+		return facts.Source{}, inputf("source ID %q is taken: give another with --id", s.ID)
+	}
+	if s.Headline == "" {
+		return facts.Source{}, inputf("--headline is required: the document's headline or title, as it gives it")
+	}
+	text := passage.Fold(string(doc))
+	if len(text.Find(s.Headline)) == 0 {
+		return facts.Source{}, inputf("--headline %q does not occur in %s: copy it from the document", s.Headline, name)
+	}
+	if s.Publisher == "" {
+		s.Unknown = append(s.Unknown, facts.UnknownPublisher)
+	}
+	if s.URL == "" {
+		s.Unknown = append(s.Unknown, facts.UnknownURL)
+	}
+	switch p := strings.TrimSpace(req.Published); {
+	case p == "":
+		s.Published = facts.Date{Precision: facts.Unknown, Note: "The document gives no publication date."}
+	case isoDate.MatchString(p):
+		if _, err := time.Parse(time.DateOnly, p); err != nil {
+			return facts.Source{}, inputf("--published %q is not a real date", p)
+		}
+		s.Published = facts.Date{Value: p, Precision: facts.Stated}
+	default:
+		date, err := ResolveDate(p, facts.Date{Precision: facts.Unknown})
+		if err != nil || date.Precision != facts.Stated {
+			return facts.Source{}, inputf("--published %q: give the date as the document states it (\"May 10, 2025\") or as YYYY-MM-DD", p)
+		}
+		if len(text.Find(p)) == 0 {
+			return facts.Source{}, inputf("--published %q does not occur in %s: give the words the document uses, or YYYY-MM-DD", p, name)
+		}
+		s.Published = date
+	}
+	if req.PublishedNote != "" {
+		s.Published.Note = req.PublishedNote
+	}
+	switch r := strings.TrimSpace(req.Retrieved); {
+	case r == "":
+		s.Retrieved = facts.Date{Precision: facts.Unknown, Note: "When the document was retrieved was not recorded."}
+	case isoDate.MatchString(r):
+		if _, err := time.Parse(time.DateOnly, r); err != nil {
+			return facts.Source{}, inputf("--retrieved %q is not a real date", r)
+		}
+		s.Retrieved = facts.Date{Value: r, Precision: facts.Stated}
+	default:
+		return facts.Source{}, inputf("--retrieved %q: give the day you obtained the document as YYYY-MM-DD", r)
+	}
+	return s, nil
+}
+
+func fileExt(name string) string {
+	if i := strings.LastIndexByte(name, '.'); i > 0 {
+		return name[i:]
+	}
+	return ""
+}
+
+// ReadAllLimited reads at most limit bytes of r, failing beyond it.
+func ReadAllLimited(r io.Reader, limit int64, what string) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", what, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, inputf("%s is larger than %d bytes", what, limit)
+	}
+	return data, nil
+}

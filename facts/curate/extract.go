@@ -1,0 +1,820 @@
+// Package curate is the curation tooling behind 'factcard facts extract', 'facts add'
+// and 'facts add-source': it proposes the quoted passages of a source text with the
+// speaker the text attributes each to, builds a fact from a quote located in its
+// source, and adds facts and sources to a dataset file without disturbing the rest
+// of it. It works on bytes and strings; the command reads and writes the files.
+package curate
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/facts/internal/passage"
+)
+
+// Candidate is one quoted passage of a source text, as Extract proposes it. It is a
+// proposal for a person to check, never a fact.
+type Candidate struct {
+	// Quote is the quoted words, verbatim, without their quotation marks. A comma
+	// the source puts inside the closing mark before its attribution (“…,” X said)
+	// is given as a full stop for a whole sentence, as the dataset does, and left
+	// out of a fragment.
+	Quote string `json:"quote"`
+	// Speaker is who the text attributes the words to: the name as the text gives
+	// it (the fullest form the text gives, when it names them more than once), or
+	// the description where it gives no name ("a senior official"). Empty when the
+	// text does not clearly attribute the words; Reason then says why.
+	Speaker string `json:"speaker"`
+	// Mention is the words of the attribution itself, when they differ from
+	// Speaker ("Rubio" for Marco Rubio).
+	Mention string `json:"mention,omitempty"`
+	// Role and Handle are as the text gives them, if it does.
+	Role   string `json:"role,omitempty"`
+	Handle string `json:"handle,omitempty"`
+	// Said is the date words of the attribution as given ("Friday", "May 10, 2025").
+	Said string `json:"said,omitempty"`
+	// Medium is how the text says the words were delivered, if it says.
+	Medium facts.Medium `json:"medium,omitempty"`
+	// Before and After are the source's words around the quote in its sentence:
+	// Before starts at the speaker's name when the sentence names them before the
+	// quote.
+	Before string `json:"before,omitempty"`
+	After  string `json:"after,omitempty"`
+	// Fragment reports that the quote is not whole sentences (facts' rule).
+	Fragment bool `json:"fragment"`
+	// Offset is where the quoted words start, in characters (Unicode code points)
+	// from the start of the text; ByteOffset is the same place in bytes.
+	Offset     int `json:"offset"`
+	ByteOffset int `json:"byte_offset"`
+	// Form names the pattern that attributed the quote ("“…,” X said").
+	Form string `json:"form,omitempty"`
+	// Reason says why Speaker is empty, or what a curator should check.
+	Reason string `json:"reason,omitempty"`
+}
+
+// quoteSpan is a quotation in the text, in byte offsets: marks at open and close.
+type quoteSpan struct {
+	open, start, end, close int // open mark at open, words [start,end), after the close mark at close
+}
+
+// Extract proposes every quoted passage of text: each passage between quotation
+// marks (curly or straight, within a paragraph) and each embedded post (a block of
+// text followed by a line "— Name (@handle) Month D, YYYY"), with the speaker the
+// text attributes it to. It never attributes a quote the text does not attribute:
+// when unsure, Speaker is empty and Reason says why.
+func Extract(text string) []Candidate {
+	x := newExtractor(text)
+	out := x.posts()
+	for _, q := range x.quotes {
+		if x.inPost(q.open) {
+			continue
+		}
+		if c, ok := x.candidate(q); ok {
+			out = append(out, c)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Candidate) int { return a.ByteOffset - b.ByteOffset })
+	return out
+}
+
+type extractor struct {
+	text     string
+	folded   passage.Text
+	quotes   []quoteSpan
+	postSpan [][2]int // byte ranges of embedded posts and their signature lines
+	names    []nameUse
+}
+
+// nameUse is a person or body named in the text with the role it gives there.
+type nameUse struct{ name, role string }
+
+func newExtractor(text string) *extractor {
+	x := &extractor{text: text, folded: passage.Fold(text)}
+	x.quotes = findQuotes(text)
+	x.names = x.findNames()
+	return x
+}
+
+// findQuotes pairs quotation marks within each line: “…” and «…», and straight
+// double quotes taken in turn.
+func findQuotes(text string) []quoteSpan {
+	var out []quoteSpan
+	lineStart := 0
+	for lineStart <= len(text) {
+		lineEnd := strings.IndexByte(text[lineStart:], '\n')
+		if lineEnd < 0 {
+			lineEnd = len(text)
+		} else {
+			lineEnd += lineStart
+		}
+		open := -1
+		var openMark rune
+		for i, r := range text[lineStart:lineEnd] {
+			i += lineStart
+			switch {
+			case open < 0 && (r == '“' || r == '«' || r == '"' || r == '„'):
+				open, openMark = i, r
+			case open >= 0 && (openMark == '“' || openMark == '„') && r == '”',
+				open >= 0 && openMark == '«' && r == '»',
+				open >= 0 && openMark == '"' && r == '"':
+				start := open + utf8.RuneLen(openMark)
+				out = append(out, quoteSpan{open: open, start: start, end: i, close: i + utf8.RuneLen(r)})
+				open = -1
+			}
+		}
+		lineStart = lineEnd + 1
+	}
+	return out
+}
+
+// postSignature is the line an embedded post ends with: "— Name (@handle) May 10, 2025".
+var postSignature = regexp.MustCompile(`^[ \t]*[—–-]{1,2}[ \t]*(\S.*?)[ \t]*\((@[A-Za-z0-9_]{1,15})\)[ \t]*((?:January|February|March|April|May|June|July|August|September|October|November|December) [0-9]{1,2}, [0-9]{4})[ \t]*$`)
+
+// maxPostChars is the most a post on X holds (its limit for most accounts); lines
+// above a signature belong to the post while they fit in it.
+const maxPostChars = 280
+
+// posts finds the embedded posts.
+func (x *extractor) posts() []Candidate {
+	var out []Candidate
+	lines := splitLines(x.text)
+	for li, ln := range lines {
+		m := postSignature.FindStringSubmatch(ln.s)
+		if m == nil {
+			continue
+		}
+		// Walk back over the lines of the post while they fit in one post.
+		first, total := li, 0
+		for j := li - 1; j >= 0; j-- {
+			s := strings.TrimSpace(lines[j].s)
+			if s == "" || postSignature.MatchString(lines[j].s) {
+				break
+			}
+			n := utf8.RuneCountInString(s)
+			if total+n > maxPostChars {
+				break
+			}
+			total += n + 1
+			first = j
+		}
+		c := Candidate{Speaker: strings.TrimSpace(m[1]), Handle: m[2], Said: m[3], Medium: facts.PostOnX, Form: "embedded post (— Name (@handle) date)"}
+		x.postSpan = append(x.postSpan, [2]int{lines[first].start, ln.start + len(ln.s)})
+		if first == li {
+			c.ByteOffset = ln.start
+			c.Speaker, c.Handle, c.Said, c.Medium = "", "", "", ""
+			c.Reason = "a post signature with no text above it that fits in one post: find the post's text by hand"
+			c.Offset = utf8.RuneCountInString(x.text[:c.ByteOffset])
+			out = append(out, c)
+			continue
+		}
+		var parts []string
+		for j := first; j < li; j++ {
+			parts = append(parts, strings.TrimSpace(lines[j].s))
+		}
+		c.Quote = strings.Join(parts, " ")
+		c.ByteOffset = lines[first].start + (len(lines[first].s) - len(strings.TrimLeft(lines[first].s, " \t")))
+		c.Offset = utf8.RuneCountInString(x.text[:c.ByteOffset])
+		c.Role = x.roleOf(c.Speaker)
+		c.Fragment = x.fragmentAt(c.Quote, c.ByteOffset)
+		if c.Fragment {
+			c.Reason = "the post's text is not whole sentences: check where it starts"
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func (x *extractor) inPost(off int) bool {
+	for _, s := range x.postSpan {
+		if off >= s[0] && off < s[1] {
+			return true
+		}
+	}
+	return false
+}
+
+type line struct {
+	s     string
+	start int
+}
+
+func splitLines(text string) []line {
+	var out []line
+	start := 0
+	for {
+		i := strings.IndexByte(text[start:], '\n')
+		if i < 0 {
+			out = append(out, line{text[start:], start})
+			return out
+		}
+		out = append(out, line{text[start : start+i], start})
+		start += i + 1
+	}
+}
+
+// fragmentAt applies the dataset's fragment rule to quote found at byte offset off.
+func (x *extractor) fragmentAt(quote string, off int) bool {
+	ms := x.folded.Find(quote)
+	for _, m := range ms {
+		if x.folded.OrigOffset(m.Start) == off {
+			return x.folded.Fragment(m)
+		}
+	}
+	if len(ms) > 0 {
+		return x.folded.Fragment(ms[0])
+	}
+	return true
+}
+
+// candidate proposes one quotation with its attribution.
+func (x *extractor) candidate(q quoteSpan) (Candidate, bool) {
+	words := x.text[q.start:q.end]
+	quote := strings.TrimSpace(words)
+	if quote == "" {
+		return Candidate{}, false
+	}
+	lead := len(words) - len(strings.TrimLeft(words, " \t"))
+	c := Candidate{ByteOffset: q.start + lead}
+	c.Offset = utf8.RuneCountInString(x.text[:c.ByteOffset])
+	sStart, sEnd := x.sentence(q)
+	before := x.text[sStart:q.open]
+	after := x.text[q.close:sEnd]
+
+	// Whether the words are whole sentences decides how a comma before the
+	// closing mark is given.
+	core := strings.TrimRight(quote, ",")
+	trailingComma := core != quote
+	c.Quote = core
+	c.Fragment = x.fragmentAt(core, c.ByteOffset)
+	if trailingComma && !c.Fragment {
+		c.Quote = core + "."
+	}
+	if c.Fragment && trailingComma {
+		c.Fragment = x.fragmentAt(core, c.ByteOffset)
+	}
+
+	a := x.attribute(before, after)
+	c.Form, c.Reason = a.form, a.reason
+	mentionStart := -1
+	if a.phrase != "" {
+		x.fillSpeaker(&c, a.phrase)
+		if a.inBefore && c.Speaker != "" {
+			// Start the context at the name, not at the role before it.
+			_, given, _ := splitRole(strings.Trim(a.phrase, " ,"))
+			mentionStart = sStart + a.nameAt
+			if i := strings.Index(before[a.nameAt:], given); i >= 0 {
+				mentionStart += i
+			}
+		}
+	}
+	clause := before + " " + after
+	if c.Said == "" {
+		c.Said = dateWords(clause)
+	}
+	if c.Medium == "" {
+		c.Medium = mediumOf(clause)
+	}
+	// Context: the sentence around the quote, from the speaker's name when the
+	// sentence names them before it.
+	from := sStart
+	if mentionStart >= 0 {
+		from = mentionStart
+	}
+	c.Before = strings.TrimSpace(x.text[from:q.open])
+	c.After = strings.TrimSpace(after)
+	if strings.IndexFunc(c.After, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
+		c.After = "" // only the sentence's full stop
+	}
+	return c, true
+}
+
+// sentence returns the byte range of the sentence that holds quotation q, within
+// its line: sentence ends inside other quotations do not count.
+func (x *extractor) sentence(q quoteSpan) (int, int) {
+	lineStart := strings.LastIndexByte(x.text[:q.open], '\n') + 1
+	lineEnd := strings.IndexByte(x.text[q.close:], '\n')
+	if lineEnd < 0 {
+		lineEnd = len(x.text)
+	} else {
+		lineEnd += q.close
+	}
+	start, end := lineStart, lineEnd
+	for _, b := range x.boundaries(lineStart, lineEnd) {
+		if b <= q.open {
+			start = b
+		}
+		if b >= q.close && b < end {
+			end = b
+		}
+	}
+	return start, end
+}
+
+// abbreviations end in a full stop that does not end a sentence.
+var abbreviations = map[string]bool{"Dr": true, "Mr": true, "Mrs": true, "Ms": true, "St": true, "Gen": true,
+	"Sen": true, "Rep": true, "Gov": true, "Prof": true, "Lt": true, "Col": true, "Capt": true, "No": true,
+	"vs": true, "Jr": true, "Sr": true, "Mt": true, "Inc": true, "Ltd": true, "Co": true}
+
+// boundaries returns the byte offsets in [lo, hi) where a sentence starts: after a
+// sentence mark (and any closing marks) and white space, outside quotations.
+func (x *extractor) boundaries(lo, hi int) []int {
+	var out []int
+	s := x.text
+	for i := lo; i < hi; {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !strings.ContainsRune(".!?।۔؟", r) || x.inQuote(i) {
+			i += size
+			continue
+		}
+		if r == '.' && abbreviated(s[lo:i]) {
+			i += size
+			continue
+		}
+		j := i + size
+		for j < hi {
+			r2, n := utf8.DecodeRuneInString(s[j:])
+			if passage.IsMark(passage.FoldMark(r2)) || r2 == ')' {
+				j += n
+				continue
+			}
+			break
+		}
+		if j < hi {
+			r2, _ := utf8.DecodeRuneInString(s[j:])
+			if !unicode.IsSpace(r2) {
+				i = j
+				continue
+			}
+			for j < hi {
+				r2, n := utf8.DecodeRuneInString(s[j:])
+				if !unicode.IsSpace(r2) {
+					break
+				}
+				j += n
+			}
+		}
+		out = append(out, j)
+		i = j
+	}
+	return out
+}
+
+// abbreviated reports whether the word just before a full stop is an abbreviation
+// or an initial ("Dr", "S").
+func abbreviated(before string) bool {
+	i := strings.LastIndexFunc(before, func(r rune) bool { return !unicode.IsLetter(r) })
+	word := before[i+1:]
+	if abbreviations[word] {
+		return true
+	}
+	r, n := utf8.DecodeRuneInString(word)
+	return n == len(word) && unicode.IsUpper(r)
+}
+
+func (x *extractor) inQuote(off int) bool {
+	for _, q := range x.quotes {
+		if off >= q.start && off < q.end {
+			return true
+		}
+	}
+	return false
+}
+
+// attribution is what the words around a quotation say about who said it.
+type attribution struct {
+	phrase   string // the speaker as the sentence gives them (role and name), or ""
+	nameAt   int    // byte offset of the phrase in before, when inBefore
+	inBefore bool
+	form     string
+	reason   string
+}
+
+// speechVerbs report words. Verbs of thought ("believes") are not among them: a
+// sentence that only says what someone believes does not say they spoke.
+const speechVerbs = `said|says|say|told|tells|added|adds|posted|wrote|writes|tweeted|stated|states|noted|notes|explained|insisted|argued|declared|warned|warns|replied|asked|stressed|emphasised|emphasized|urged|condemned|described|called|termed|labelled|labeled|branded|dismissed|announced|reiterated|claimed|maintained|admitted|acknowledged|remarked|observed|commented|responded|added|insists|urges`
+
+var (
+	// after the closing mark: “…,” X said / “…,” said X / “…,” according to X
+	afterSubjectVerb = regexp.MustCompile(`^[\s,]*((?:[\p{L}\p{N}.’'@-]+\s+){0,8}?[\p{L}\p{N}.’'@-]+)\s+(?:has\s+|had\s+|also\s+|later\s+)?(` + speechVerbs + `)\b`)
+	afterVerbSubject = regexp.MustCompile(`^[\s,]*(?:` + speechVerbs + `)\s+((?:(?:and\s+)?[\p{Lu}][\p{L}.’'-]*\s*){1,6})`)
+	afterAccording   = regexp.MustCompile(`^[\s,]*according to\s+((?:the\s+|a\s+|an\s+)?(?:[\p{L}.’'-]+\s*){1,8}?)\s*[.,;]`)
+	// before the opening mark
+	beforeAccording = regexp.MustCompile(`(?i:according to)\s+((?:[\p{L}.’'-]+\s*){1,8}?)\s*,`)
+	beforeQuoted    = regexp.MustCompile(`((?:[\p{L}.’'-]+\s+){0,8}?[\p{L}.’'-]+)\s+(?:was|were|has been|had been)\s+quoted\b.*\bas\s+saying\s*[:,]?\s*$`)
+	speechVerb      = regexp.MustCompile(`\b(?:` + speechVerbs + `)\b`)
+)
+
+var pronouns = map[string]bool{"he": true, "she": true, "they": true, "it": true, "we": true, "i": true, "you": true, "his": true, "her": true}
+
+// attribute reads the sentence around a quotation: before is the sentence up to the
+// opening mark, after the rest from the closing mark.
+func (x *extractor) attribute(before, after string) attribution {
+	trimmedBefore := strings.TrimSpace(before)
+	// X was quoted … as saying: “…”
+	if m := beforeQuoted.FindStringSubmatchIndex(before); m != nil {
+		return x.subject(before, m[2], m[3], "X was quoted … as saying: “…”")
+	}
+	// According to X, “…”
+	if m := beforeAccording.FindStringSubmatchIndex(before); m != nil {
+		return attribution{phrase: strings.TrimSpace(before[m[2]:m[3]]), nameAt: m[2], inBefore: true, form: "according to X"}
+	}
+	// X said / told … / has condemned … as / emphasised the need for “…”
+	if trimmedBefore != "" {
+		before := blankAppositives(before)
+		locs := speechVerb.FindAllStringIndex(before, -1)
+		if len(locs) > 0 {
+			verb := before[locs[0][0]:locs[0][1]]
+			a := x.subject(before, -1, locs[0][0], "X "+verb+" … “…”")
+			if len(locs) > 1 && a.phrase != "" {
+				// A second speaker reported in the same sentence: whose words these
+				// are is not clear.
+				second := x.subject(before, locs[0][1], locs[1][0], "")
+				if second.phrase != "" && !sameSpeaker(a.phrase, second.phrase) {
+					return attribution{form: a.form, reason: "the sentence reports two speakers (" + a.phrase + ", " + second.phrase + "): check whose words these are"}
+				}
+			}
+			if a.phrase != "" || a.reason != "" {
+				return a
+			}
+		}
+	}
+	// “…,” X said.
+	if m := afterAccording.FindStringSubmatch(after); m != nil {
+		return attribution{phrase: strings.TrimSpace(m[1]), form: "“…,” according to X"}
+	}
+	if m := afterSubjectVerb.FindStringSubmatch(after); m != nil {
+		phrase := strings.TrimSpace(strings.Trim(m[1], ","))
+		if pronouns[strings.ToLower(phrase)] {
+			return attribution{form: "“…,” X said", reason: "attributed to a pronoun (“" + phrase + "”): extract does not guess whom it stands for"}
+		}
+		if strings.Contains(phrase, " and ") {
+			return attribution{form: "“…,” X said", reason: "attributed to more than one speaker (" + phrase + ")"}
+		}
+		return attribution{phrase: phrase, form: "“…,” X said"}
+	}
+	if m := afterVerbSubject.FindStringSubmatch(after); m != nil {
+		phrase := trimFullStop(strings.TrimSpace(m[1]))
+		if strings.Contains(phrase, " and ") {
+			return attribution{form: "“…,” said X", reason: "attributed to more than one speaker (" + phrase + ")"}
+		}
+		return attribution{phrase: phrase, form: "“…,” said X"}
+	}
+	if trimmedBefore == "" && strings.TrimSpace(after) == "" {
+		return attribution{reason: "the quotation stands alone: the text does not say who said it"}
+	}
+	return attribution{reason: "no speaker is attributed in the sentence (a title, a term or scare quotes?)"}
+}
+
+// appositive is a clause set off by commas that describes the subject: ", who
+// wrote the play in 2019,".
+var appositive = regexp.MustCompile(`,\s+(?:who|which|whose)\b[^,]*,`)
+
+// blankAppositives replaces appositive clauses with spaces, keeping every offset.
+func blankAppositives(s string) string {
+	return appositive.ReplaceAllStringFunc(s, func(m string) string { return strings.Repeat(" ", len(m)) })
+}
+
+// trimFullStop drops a sentence's full stop from the end of a name ("Ilse Marr."),
+// keeping that of an initial or title ("S.", "Dr.").
+func trimFullStop(phrase string) string {
+	words := strings.Fields(phrase)
+	if len(words) == 0 {
+		return phrase
+	}
+	last := words[len(words)-1]
+	if strings.HasSuffix(last, ".") && !isInitial(last) && !abbreviations[strings.TrimSuffix(last, ".")] {
+		return strings.TrimSuffix(phrase, ".")
+	}
+	return phrase
+}
+
+// subject finds who a speech verb at verbAt in s is attributed to: the words just
+// before it (past "has", "also" and the like) back to a clause boundary. lo bounds
+// the search (-1 for the start of s).
+func (x *extractor) subject(s string, lo, verbAt int, form string) attribution {
+	head := s[:verbAt]
+	if lo > 0 {
+		head = s[lo:verbAt]
+	} else {
+		lo = 0
+	}
+	words := strings.Fields(head)
+	// Drop auxiliaries and adverbs between the subject and the verb.
+	for len(words) > 0 && auxiliaries[strings.ToLower(words[len(words)-1])] {
+		words = words[:len(words)-1]
+	}
+	var phrase []string
+	for i := len(words) - 1; i >= 0; i-- {
+		w := words[i]
+		trimmed := strings.TrimRight(w, ",;:")
+		if trimmed != w && i < len(words)-1 {
+			break // a clause boundary: ", Rubio emphasised"
+		}
+		if trimmed != w {
+			break
+		}
+		lw := strings.ToLower(w)
+		if startsUpper(w) || isInitial(w) || roleWord(lw) || (connectors[lw] && len(phrase) > 0) || (determiners[lw] && len(phrase) > 0) || descriptive[lw] {
+			phrase = append([]string{w}, phrase...)
+			if determiners[lw] {
+				break
+			}
+			continue
+		}
+		break
+	}
+	// "a senior council official": a title in lower case, described by the words
+	// back to its article.
+	if len(phrase) > 0 && len(phrase) < len(words) && roleWord(strings.ToLower(phrase[0])) {
+		n := len(words) - len(phrase)
+		for k := 1; k <= 4 && n-k >= 0; k++ {
+			w := strings.ToLower(words[n-k])
+			if strings.ContainsAny(w, ",;:") {
+				break
+			}
+			if determiners[w] {
+				phrase = append(slices.Clone(words[n-k:n]), phrase...)
+				break
+			}
+		}
+	}
+	for len(phrase) > 0 && connectors[strings.ToLower(phrase[0])] && !determiners[strings.ToLower(phrase[0])] {
+		phrase = phrase[1:]
+	}
+	if len(phrase) == 0 {
+		return attribution{form: form, reason: "no speaker found before “" + strings.TrimSpace(s[verbAt:min(len(s), verbAt+20)]) + "”"}
+	}
+	p := strings.Join(phrase, " ")
+	if pronouns[strings.ToLower(p)] {
+		return attribution{form: form, reason: "attributed to a pronoun (“" + p + "”): extract does not guess whom it stands for"}
+	}
+	if strings.Contains(p, " and ") {
+		return attribution{form: form, reason: "attributed to more than one speaker (" + p + ")"}
+	}
+	// Where the phrase starts in s, to start the context at the name.
+	at := lo + strings.LastIndex(head, phrase[0]+" ")
+	if at < lo {
+		at = lo + strings.LastIndex(head, phrase[0])
+	}
+	return attribution{phrase: p, nameAt: at, inBefore: true, form: form}
+}
+
+var auxiliaries = map[string]bool{"has": true, "have": true, "had": true, "also": true, "later": true, "then": true,
+	"again": true, "separately": true, "has also": true, "repeatedly": true, "publicly": true, "once": true, "previously": true,
+	"earlier": true, "is": true, "was": true, "were": true, "had earlier": true}
+
+var connectors = map[string]bool{"of": true, "the": true, "for": true, "and": true, "on": true, "de": true, "al": true}
+
+var determiners = map[string]bool{"the": true, "a": true, "an": true}
+
+// descriptive words may describe an unnamed speaker ("a senior official").
+var descriptive = map[string]bool{"senior": true, "junior": true, "former": true, "top": true, "local": true,
+	"foreign": true, "government": true, "military": true, "police": true, "state": true, "defence": true, "defense": true}
+
+// roleWords are the titles a text puts in front of a name.
+var roleWords = map[string]bool{"minister": true, "secretary": true, "spokesperson": true, "spokesman": true,
+	"spokeswoman": true, "president": true, "chief": true, "general": true, "adviser": true, "advisor": true,
+	"ambassador": true, "official": true, "officials": true, "director": true, "governor": true, "senator": true,
+	"leader": true, "officer": true, "commissioner": true, "chancellor": true, "envoy": true, "mayor": true,
+	"chair": true, "chairman": true, "chairwoman": true, "premier": true, "judge": true, "editor": true,
+	"analyst": true, "professor": true, "lawmaker": true, "representative": true, "deputy": true, "head": true,
+	"commander": true, "captain": true, "colonel": true, "prime": true, "king": true, "queen": true, "mp": true,
+	"correspondent": true, "councillor": true, "councilor": true, "vice": true, "engineer": true,
+	"critic": true, "producer": true, "manager": true, "economist": true, "expert": true, "scientist": true,
+	"doctor": true, "lawyer": true, "activist": true, "researcher": true, "founder": true, "owner": true}
+
+func roleWord(lw string) bool { return roleWords[strings.Trim(lw, ".,")] }
+
+func allUpper(words []string) bool {
+	if len(words) == 0 {
+		return false
+	}
+	for _, w := range words {
+		if !startsUpper(w) && !connectors[strings.ToLower(w)] {
+			return false
+		}
+	}
+	return true
+}
+
+func startsUpper(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r) || r == '@'
+}
+
+func isInitial(w string) bool {
+	w = strings.TrimSuffix(w, ".")
+	r, n := utf8.DecodeRuneInString(w)
+	return n == len(w) && unicode.IsUpper(r)
+}
+
+// titles go with a name, not a role.
+var titles = map[string]bool{"Dr.": true, "Dr": true, "Mr.": true, "Mr": true, "Mrs.": true, "Ms.": true, "Ms": true, "Prof.": true}
+
+// splitRole splits a phrase such as "US Secretary of State Marco Rubio" into its role
+// ("US Secretary of State") and name ("Marco Rubio"). A phrase with no title word is
+// all name; one that starts with a determiner and names no one is a description.
+func splitRole(phrase string) (role, name string, description bool) {
+	words := strings.Fields(phrase)
+	if len(words) > 0 && determiners[strings.ToLower(words[0])] {
+		// "the President", "a senior official": a description, unless a name follows
+		// the title ("the spokesperson Tammy Bruce").
+		last := -1
+		for i, w := range words {
+			if roleWord(strings.ToLower(w)) {
+				last = i
+			}
+		}
+		if last == len(words)-1 || last < 0 && !allUpper(words[1:]) {
+			return "", phrase, true
+		}
+		words = words[1:]
+	}
+	last := -1
+	for i, w := range words {
+		if roleWord(strings.ToLower(w)) {
+			last = i
+		}
+	}
+	if last < 0 {
+		return "", strings.Join(words, " "), false
+	}
+	if last == len(words)-1 {
+		return "", strings.Join(words, " "), true
+	}
+	cut := last + 1
+	// "Secretary of State Marco Rubio": "of" and what follows belong to the role,
+	// all but the last two words (the name).
+	if cut < len(words) && strings.ToLower(words[cut]) == "of" {
+		rest := len(words) - cut - 1
+		keep := 2
+		if rest > 2 && isInitial(words[len(words)-2]) {
+			keep = 2
+		}
+		cut = max(cut+1, len(words)-keep)
+		if cut > len(words)-1 {
+			cut = len(words) - 1
+		}
+	}
+	for cut < len(words) && titles[words[cut]] {
+		break
+	}
+	return strings.Join(words[:cut], " "), strings.Join(words[cut:], " "), false
+}
+
+// fillSpeaker sets the candidate's speaker, role and mention from an attribution
+// phrase, resolving a surname to the full name the text gives.
+func (x *extractor) fillSpeaker(c *Candidate, phrase string) {
+	role, name, description := splitRole(strings.Trim(phrase, " ,"))
+	if description {
+		c.Speaker = name
+		c.Reason = joinReason(c.Reason, "the text gives a description, not a name")
+		return
+	}
+	c.Speaker, c.Role = name, role
+	if !strings.Contains(name, " ") {
+		full := x.fullNames(name)
+		switch len(full) {
+		case 0:
+		case 1:
+			c.Mention, c.Speaker = name, full[0].name
+			if c.Role == "" {
+				c.Role = full[0].role
+			}
+		default:
+			var forms []string
+			for _, f := range full {
+				forms = append(forms, f.name)
+			}
+			c.Reason = joinReason(c.Reason, "the text names "+name+" in several forms ("+strings.Join(forms, "; ")+"): check which the source means")
+		}
+	}
+	if c.Role == "" {
+		c.Role = x.roleOf(c.Speaker)
+	}
+}
+
+func joinReason(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+// fullNames returns the distinct longer names in the text that end in surname.
+func (x *extractor) fullNames(surname string) []nameUse {
+	var out []nameUse
+	for _, n := range x.names {
+		if n.name != surname && strings.HasSuffix(n.name, " "+surname) &&
+			!slices.ContainsFunc(out, func(o nameUse) bool { return o.name == n.name }) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// roleOf returns the role the text gives the named speaker anywhere, if it gives
+// exactly one.
+func (x *extractor) roleOf(name string) string {
+	if name == "" {
+		return ""
+	}
+	fields := strings.Fields(name)
+	surname := fields[len(fields)-1]
+	var roles []string
+	for _, n := range x.names {
+		if n.role == "" {
+			continue
+		}
+		nf := strings.Fields(n.name)
+		if nf[len(nf)-1] == surname && !slices.Contains(roles, n.role) {
+			roles = append(roles, n.role)
+		}
+	}
+	if len(roles) == 1 {
+		return roles[0]
+	}
+	return ""
+}
+
+// namePhrase is a run of capitalised words (with the title words and connectors a
+// role has) that may name someone.
+var namePhrase = func() *regexp.Regexp {
+	words := make([]string, 0, len(roleWords))
+	for w := range roleWords {
+		words = append(words, w)
+	}
+	slices.Sort(words)
+	word := `(?:[\p{Lu}][\p{L}’'-]*\.?|\b(?:of|the|` + strings.Join(words, "|") + `)\b)`
+	return regexp.MustCompile(word + `(?:\s+` + word + `)+`)
+}()
+
+// findNames collects the names the text gives with a role in front of them
+// ("External Affairs Minister S Jaishankar") and the two-word names it gives.
+func (x *extractor) findNames() []nameUse {
+	var out []nameUse
+	for _, ln := range splitLines(x.text) {
+		for _, m := range namePhrase.FindAllString(ln.s, -1) {
+			words := strings.Fields(m)
+			for len(words) > 0 && (connectors[strings.ToLower(words[0])] || !startsUpper(words[0])) {
+				words = words[1:]
+			}
+			if len(words) < 2 {
+				continue
+			}
+			role, name, description := splitRole(strings.Join(words, " "))
+			if description || name == "" || len(strings.Fields(name)) > 4 {
+				continue
+			}
+			if role == "" && len(strings.Fields(name)) > 3 {
+				continue
+			}
+			out = append(out, nameUse{name: strings.TrimRight(name, ".,"), role: role})
+		}
+	}
+	return out
+}
+
+func sameSpeaker(a, b string) bool {
+	_, na, _ := splitRole(a)
+	_, nb, _ := splitRole(b)
+	fa, fb := strings.Fields(na), strings.Fields(nb)
+	return len(fa) > 0 && len(fb) > 0 && fa[len(fa)-1] == fb[len(fb)-1]
+}
+
+var (
+	weekday     = `(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)`
+	month       = `(?:January|February|March|April|May|June|July|August|September|October|November|December)`
+	dateWordsRE = regexp.MustCompile(`\b(?:` + month + ` [0-9]{1,2}, [0-9]{4}|[0-9]{1,2} ` + month + ` [0-9]{4}|` +
+		weekday + `(?: (?:morning|afternoon|evening|night))?|(?:this|last|yesterday) (?:morning|afternoon|evening|night)|yesterday|today|tonight)\b`)
+)
+
+// dateWords returns the first date words of an attribution clause, as given.
+func dateWords(clause string) string {
+	return dateWordsRE.FindString(clause)
+}
+
+var media = []struct {
+	re *regexp.Regexp
+	m  facts.Medium
+}{
+	{regexp.MustCompile(`(?i)\bbriefing\b`), facts.Briefing},
+	{regexp.MustCompile(`(?i)\btold reporters\b|\bto reporters\b`), facts.RemarksToReporters},
+	{regexp.MustCompile(`(?i)\bposted on X\b|\btweeted\b|\bon X\b|\bon Twitter\b`), facts.PostOnX},
+	{regexp.MustCompile(`(?i)\bphone (?:conversation|call)\b|\bon a call\b|\bcall with\b`), facts.PhoneCall},
+	{regexp.MustCompile(`(?i)\bstatement\b`), facts.Statement},
+}
+
+// mediumOf says how an attribution clause says the words were delivered.
+func mediumOf(clause string) facts.Medium {
+	for _, m := range media {
+		if m.re.MatchString(clause) {
+			return m.m
+		}
+	}
+	return ""
+}
