@@ -45,7 +45,7 @@ func manyFacts(t *testing.T, n int) *facts.Dataset {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := facts.Load(strings.NewReader(string(out)))
+	d, err := facts.Parse(strings.NewReader(string(out)))
 	if err != nil {
 		t.Fatal(err)
 	}
