@@ -126,6 +126,9 @@ func (s *shaper) paint(l *layout, img *image.Paletted) {
 			}
 		}
 	}
+	if !l.logo.empty() {
+		s.drawLogo(img, l.theme, q, l.logo.pixels())
+	}
 }
 
 // drawLine fills the glyphs of one line. Glyphs of one word whose ink comes

@@ -27,7 +27,8 @@ type goldenCase struct {
 }
 
 // goldenCases returns the golden images: the dataset fact on every size and theme,
-// and the Hindi, Urdu and longest-text fixtures on every size in one theme each.
+// the Hindi, Urdu and longest-text fixtures on every size in one theme each, and
+// the same in the example brand (see exampleBrandCases).
 func goldenCases(t *testing.T) []goldenCase {
 	t.Helper()
 	f, ok := facts.Default().Lookup(goldenFactID)
@@ -47,6 +48,30 @@ func goldenCases(t *testing.T) []goldenCase {
 	}{{"hindi", ThemeDark}, {"urdu", ThemeLight}, {"longest", ThemeDark}} {
 		for _, size := range Sizes() {
 			cases = append(cases, goldenCase{fmt.Sprintf("fixture-%s-%s-%s", c.fixture, size, c.theme), fx[c.fixture], Options{Size: size, Theme: c.theme}})
+		}
+	}
+	return append(cases, exampleBrandCases(t, f, fx)...)
+}
+
+// exampleBrandCases returns the golden images of the example brand
+// (infra/brands/example: a logo, its own fonts and colours, a third theme): the
+// dataset fact on every size and theme, and the Hindi and Urdu fixtures on every
+// size in one theme each.
+func exampleBrandCases(t *testing.T, f facts.Fact, fx map[string]facts.Fact) []goldenCase {
+	t.Helper()
+	b := exampleBrand(t)
+	var cases []goldenCase
+	for _, size := range Sizes() {
+		for _, th := range ThemesFor(b) {
+			cases = append(cases, goldenCase{fmt.Sprintf("example-%s-%s-%s", f.ID, size, th), f, Options{Size: size, Theme: th, Brand: b}})
+		}
+	}
+	for _, c := range []struct {
+		fixture string
+		theme   Theme
+	}{{"hindi", "paper"}, {"urdu", ThemeDark}} {
+		for _, size := range Sizes() {
+			cases = append(cases, goldenCase{fmt.Sprintf("example-fixture-%s-%s-%s", c.fixture, size, c.theme), fx[c.fixture], Options{Size: size, Theme: c.theme, Brand: b}})
 		}
 	}
 	return cases

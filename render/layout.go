@@ -2,13 +2,11 @@ package render
 
 import (
 	"fmt"
+	"image"
 	"math"
 
 	"github.com/factcard/factcard/facts"
 )
-
-// brandName is the brand line's text.
-const brandName = "factcard"
 
 // content is a fact's text as a card shows it, shaped once for every size and
 // theme.
@@ -19,7 +17,10 @@ type content struct {
 	role    *para // role and handle; may be empty
 	date    *para // date and medium
 	source  *para // "Source: " and the publisher or headline
-	brand   *para
+	brand   *para // the brand's name; nil when its logo takes the name's place
+	url     *para // the brand's URL as cards show it; may be empty
+	// logo is the brand's logo, nil for none.
+	logo *image.NRGBA
 }
 
 // quoteMarks returns the opening and closing quotation marks for a language. Hindi
@@ -83,23 +84,45 @@ func (s *shaper) shapeContent(f facts.Fact) (*content, error) {
 		return nil, ErrNoQuote
 	}
 	var err error
-	shape := func(dst **para, text, field string, w weight, lang string, rtl, accent bool) {
+	shape := func(dst **para, text, field string, w weight, lang string, rtl, accent bool, role fontRole) {
 		if err != nil {
 			return
 		}
-		*dst, err = s.shape(text, paraStyle{weight: w, lang: lang, rtl: rtl, accentEnds: accent, field: field})
+		*dst, err = s.shape(text, paraStyle{weight: w, lang: lang, rtl: rtl, accentEnds: accent, field: field, role: role})
 	}
-	shape(&c.quote, open+q+close, "quote", regular, f.Language, c.rtl, true)
+	shape(&c.quote, open+q+close, "quote", regular, f.Language, c.rtl, true, roleQuote)
 	name := speakerLine(f)
-	shape(&c.speaker, name, "speaker name", bold, "", isRTLText(name), false)
+	shape(&c.speaker, name, "speaker name", bold, "", isRTLText(name), false, roleNames)
 	role := roleLine(f)
-	shape(&c.role, role, "speaker role", regular, "", isRTLText(role), false)
+	shape(&c.role, role, "speaker role", regular, "", isRTLText(role), false, roleOther)
 	date := dateLine(f)
-	shape(&c.date, date, "date", regular, "en", false, false)
+	shape(&c.date, date, "date", regular, "en", false, false, roleOther)
 	src := sourceLine(f)
-	shape(&c.source, src, "source", regular, "", isRTLText(src), false)
-	shape(&c.brand, brandName, "brand", bold, "en", false, false)
-	return c, err
+	shape(&c.source, src, "source", regular, "", isRTLText(src), false, roleOther)
+	if err != nil {
+		return nil, err
+	}
+	if c.brand, c.url, err = s.brandLine(); err != nil {
+		return nil, err
+	}
+	c.logo = s.st.b.Logo
+	return c, nil
+}
+
+// brandLine returns the brand's name (nil when it has a logo) and URL shaped,
+// once per brand: they are the same on every card.
+func (s *shaper) brandLine() (name, url *para, err error) {
+	st := s.st
+	st.lineOnce.Do(func() {
+		b := st.b
+		if b.Logo == nil {
+			st.name, st.lineErr = s.shape(b.Name, paraStyle{weight: bold, lang: "", rtl: isRTLText(b.Name), field: "brand name", role: roleNames})
+		}
+		if st.lineErr == nil {
+			st.url, st.lineErr = s.shape(b.DisplayURL(), paraStyle{weight: regular, lang: "", field: "brand URL"})
+		}
+	})
+	return st.name, st.url, st.lineErr
 }
 
 // layout is a card with every element in its place: text blocks and solid
@@ -113,6 +136,8 @@ type layout struct {
 	// the hairline above the footer), whose boxes are on whole pixels.
 	text   []*block
 	shapes []shape
+	// logo is where the brand's logo goes, on whole pixels; empty for none.
+	logo rect
 }
 
 // shape is a solid rectangle.
@@ -155,18 +180,18 @@ func arrange(c *content, size Size, th theme) (*layout, error) {
 	// placeBottom moves a block up so its box ends at or just above y.
 	placeBottom := func(b *block, y float64) { b.move(0, math.Floor(y-b.box.y1)) }
 
-	// Footer: the brand on the side away from the reading start, the date and
-	// source lines beside it.
-	brand, ok := c.brand.fitBlock("brand", inkAccent, box{width: colW, maxLines: 1}, sc.Brand*u, sc.Brand*u, sc.LeadingLatin, false)
-	if !ok {
-		return nil, fail("brand", "wider than the card")
+	// Footer: the brand column (the logo or the name, over the URL) on the side
+	// away from the reading start, the date and source lines beside it, or above
+	// it when they do not fit beside it.
+	bc, err := fitBrandColumn(c, sc, u, colW)
+	if err != nil {
+		return nil, fail(err.element, "%s", err.detail)
 	}
 	gap := math.Round(sc.BrandGap * u)
-	metaW := colW - brand.box.w() - gap
 	// The date and source lines share a size. The source takes one line at the
 	// largest size down to MetaMin at which it fits one, and two lines only if it
 	// fits one at none.
-	footer := func(sourceLines int) (date, source *block) {
+	footer := func(metaW float64, sourceLines int) (date, source *block) {
 		for size := sc.Meta * u; size >= sc.MetaMin*u-eps; size -= fitStep {
 			d, ok1 := c.date.fitBlock("date", inkMuted, box{width: metaW, maxLines: 1}, size, size, sc.leading(c.date.scripts), right)
 			s, ok2 := c.source.fitBlock("source", inkMuted, box{width: metaW, maxLines: sourceLines}, size, size, sc.leading(c.source.scripts), right)
@@ -176,37 +201,65 @@ func arrange(c *content, size Size, th theme) (*layout, error) {
 		}
 		return nil, nil
 	}
-	date, source := footer(1)
+	metaW := colW - bc.w - gap
+	date, source := footer(metaW, 1)
 	if date == nil {
-		date, source = footer(2)
+		date, source = footer(metaW, 2)
+	}
+	stacked := date == nil // the brand column goes under the date and source
+	if stacked {
+		metaW = colW
+		if date, source = footer(metaW, 1); date == nil {
+			date, source = footer(metaW, 2)
+		}
 	}
 	if date == nil {
 		return nil, fail("source", "more than 2 lines at %.1f px in %.0f px", sc.MetaMin*u, metaW)
 	}
 	footerLineGap := math.Round(sc.LineGap * u)
 	footerBottom := safe.y1
+	if stacked {
+		bc.placeBottom(footerBottom, footerLineGap)
+		footerBottom = math.Floor(bc.top() - 2*footerLineGap)
+	}
 	placeBottom(source, footerBottom)
 	if len(c.source.words) > 0 {
 		placeBottom(date, source.box.y0-footerLineGap)
 	} else {
 		placeBottom(date, footerBottom)
 	}
-	// The brand's baseline sits on the last footer line's.
-	last := source
-	if len(c.source.words) == 0 {
-		last = date
+	if !stacked {
+		// The brand column's last baseline sits on the last footer line's.
+		last := source
+		if len(c.source.words) == 0 {
+			last = date
+		}
+		bc.placeOnBaseline(last.origin[len(last.origin)-1].y, footerLineGap, safe.y1)
 	}
-	brand.move(0, last.origin[len(last.origin)-1].y-brand.origin[0].y)
-	metaX, brandX := safe.x0, safe.x1-brand.box.w()
-	if c.rtl {
-		metaX, brandX = safe.x0+brand.box.w()+gap, safe.x0
+	metaX := safe.x0
+	if c.rtl && !stacked {
+		metaX = safe.x0 + bc.w + gap
 	}
 	placeX(date, metaX, metaW)
 	placeX(source, metaX, metaW)
-	placeX(brand, brandX, brand.box.w())
-	footerTop := math.Min(date.box.y0, brand.box.y0)
+	for _, b := range bc.blocks() {
+		if c.rtl {
+			placeX(b, safe.x0, b.box.w())
+		} else {
+			placeX(b, safe.x1-b.box.w(), b.box.w())
+		}
+	}
+	if !bc.logo.empty() {
+		x := safe.x1 - bc.logo.w()
+		if c.rtl {
+			x = safe.x0
+		}
+		bc.logo = bc.logo.add(x-bc.logo.x0, 0)
+		l.logo = bc.logo
+	}
+	footerTop := math.Min(date.box.y0, bc.top())
 	if len(c.date.words) == 0 {
-		footerTop = math.Min(source.box.y0, brand.box.y0)
+		footerTop = math.Min(source.box.y0, bc.top())
 	}
 
 	// Hairline.
@@ -273,11 +326,135 @@ func arrange(c *content, size Size, th theme) (*layout, error) {
 	placeX(role, safe.x0, colW)
 	placeY(role, speaker.box.y1+lineGap)
 
-	for _, b := range []*block{quote, speaker, role, date, source, brand} {
+	for _, b := range append([]*block{quote, speaker, role, date, source}, bc.blocks()...) {
 		if len(b.lines) > 0 && !b.box.empty() { // text of only invisible characters draws nothing
 			l.text = append(l.text, b)
 		}
 	}
 	l.shapes = []shape{rule, hair}
 	return l, nil
+}
+
+// brandColumn is the footer's brand: the logo or the name on top, the URL (if
+// any) under it, each flush with the card's edge on the side away from the
+// reading start.
+type brandColumn struct {
+	name, url *block // nil when absent
+	logo      rect   // whole pixels; empty when the brand has no logo
+	w         float64
+}
+
+// columnError says which part of the brand line does not fit.
+type columnError struct{ element, detail string }
+
+// fitBrandColumn sets the brand's name (or sizes its logo) and URL to fit at
+// most maxBrandShare of the column: the name shrinks from Brand to BrandMin, the
+// logo from LogoHeight to LogoMin and the URL from URL to URLMin.
+func fitBrandColumn(c *content, sc typeScale, u, colW float64) (*brandColumn, *columnError) {
+	maxW := math.Floor(colW * maxBrandShare)
+	bc := &brandColumn{}
+	if c.logo != nil {
+		lb := c.logo.Bounds()
+		aspect := float64(lb.Dx()) / float64(lb.Dy())
+		h := math.Round(sc.LogoHeight * u)
+		w := math.Round(h * aspect)
+		if w > maxW {
+			h = math.Floor(maxW / aspect)
+			w = math.Min(maxW, math.Round(h*aspect))
+		}
+		if h < math.Round(sc.LogoMin*u) || w < 1 {
+			return nil, &columnError{"logo", fmt.Sprintf("a %d×%d logo is too wide for the brand line: at the least height, %.0f px, it is %.0f px wide, over half the column (%.0f px)",
+				lb.Dx(), lb.Dy(), math.Round(sc.LogoMin*u), math.Round(math.Round(sc.LogoMin*u)*aspect), maxW)}
+		}
+		bc.logo = rect{0, 0, w, h}
+		bc.w = w
+	} else {
+		b, ok := fitLargest(c.brand, "brand", inkAccent, maxW, sc.BrandMin*u, sc.Brand*u, sc.leading(c.brand.scripts))
+		if !ok {
+			return nil, &columnError{"brand", fmt.Sprintf("the name is wider than half the column (%.0f px) even at %.1f px", maxW, sc.BrandMin*u)}
+		}
+		bc.name = b
+		bc.w = b.box.w()
+	}
+	if len(c.url.words) > 0 {
+		b, ok := fitLargest(c.url, "url", inkMuted, maxW, sc.URLMin*u, sc.URL*u, sc.leading(c.url.scripts))
+		if !ok {
+			return nil, &columnError{"url", fmt.Sprintf("the URL is wider than half the column (%.0f px) even at %.1f px", maxW, sc.URLMin*u)}
+		}
+		bc.url = b
+		bc.w = math.Max(bc.w, b.box.w())
+	}
+	return bc, nil
+}
+
+// fitLargest sets p on one line at hi px if it fits in width, else at the
+// largest size from lo up that does.
+func fitLargest(p *para, name string, ink inkRole, width, lo, hi, leading float64) (*block, bool) {
+	bx := box{width: width, maxLines: 1}
+	if b, ok := p.fitBlock(name, ink, bx, hi, hi, leading, false); ok {
+		return b, true
+	}
+	return p.fitBlock(name, ink, bx, lo, hi-fitStep, leading, false)
+}
+
+// blocks returns the column's text blocks.
+func (bc *brandColumn) blocks() []*block {
+	var out []*block
+	for _, b := range []*block{bc.name, bc.url} {
+		if b != nil {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// top returns the top of the column's highest box.
+func (bc *brandColumn) top() float64 {
+	t := math.Inf(1)
+	for _, b := range bc.blocks() {
+		t = math.Min(t, b.box.y0)
+	}
+	if !bc.logo.empty() {
+		t = math.Min(t, bc.logo.y0)
+	}
+	return t
+}
+
+// placeOnBaseline puts the column beside the footer lines: its last line's
+// baseline on y (the URL's, else the name's), the name or logo above the URL
+// with gap between them. A logo alone sits on the baseline as a line of capitals
+// would, a fifth of its height below it for a wordmark's descenders, but never
+// below bottom.
+func (bc *brandColumn) placeOnBaseline(y, gap, bottom float64) {
+	above := y // where the name or logo row ends, when there is a URL under it
+	if bc.url != nil {
+		bc.url.move(0, y-bc.url.origin[0].y)
+		above = math.Floor(bc.url.box.y0 - gap)
+	}
+	switch {
+	case bc.name != nil && bc.url != nil:
+		bc.name.move(0, math.Floor(above-bc.name.box.y1))
+	case bc.name != nil:
+		bc.name.move(0, y-bc.name.origin[0].y)
+	case bc.url != nil:
+		bc.logo = bc.logo.add(0, above-bc.logo.y1)
+	default:
+		end := math.Min(bottom, math.Round(y+0.2*bc.logo.h()))
+		bc.logo = bc.logo.add(0, end-bc.logo.y1)
+	}
+}
+
+// placeBottom stacks the column up from y: the URL at the bottom, the name or
+// logo above it with gap between them.
+func (bc *brandColumn) placeBottom(y, gap float64) {
+	if bc.url != nil {
+		bc.url.move(0, math.Floor(y-bc.url.box.y1))
+		y = math.Floor(bc.url.box.y0 - gap)
+	}
+	if bc.name != nil {
+		bc.name.move(0, math.Floor(y-bc.name.box.y1))
+	}
+	if !bc.logo.empty() {
+		bc.logo = bc.logo.add(0, y-bc.logo.y1)
+	}
 }

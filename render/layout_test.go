@@ -108,6 +108,9 @@ func checkLayout(t *testing.T, name string, s *shaper, c *content, l *layout) {
 	for _, sh := range l.shapes {
 		boxes = append(boxes, named{sh.name, sh.box})
 	}
+	if !l.logo.empty() {
+		boxes = append(boxes, named{"logo", l.logo})
+	}
 	for i, a := range boxes {
 		if a.box.empty() {
 			t.Errorf("%s: %s box %v is empty", name, a.what, a.box)
@@ -170,6 +173,8 @@ func (c *content) para(name string) *para {
 		return c.source
 	case "brand":
 		return c.brand
+	case "url":
+		return c.url
 	}
 	panic("no paragraph for block " + name)
 }

@@ -3,6 +3,8 @@ package render
 import (
 	"fmt"
 	"strings"
+
+	"github.com/factcard/factcard/render/brand"
 )
 
 // Size names a card's dimensions, chosen for where the card is shared.
@@ -32,10 +34,10 @@ func (s Size) Dimensions() (w, h int) {
 	return 0, 0
 }
 
-// Theme names a card's colours and type scale.
+// Theme names one of a brand's colour schemes.
 type Theme string
 
-// The themes.
+// The built-in brand's themes. Other brands name their own (see brand.Theme).
 const (
 	// ThemeDark is light text on a near-black background.
 	ThemeDark Theme = "dark"
@@ -43,11 +45,18 @@ const (
 	ThemeLight Theme = "light"
 )
 
-// Themes returns every theme, in the order of the theme table (dark first).
-func Themes() []Theme {
-	out := make([]Theme, len(themeTable))
-	for i, t := range themeTable {
-		out[i] = t.name
+// Themes returns every theme of the built-in brand, dark first.
+func Themes() []Theme { return ThemesFor(nil) }
+
+// ThemesFor returns every theme of brand b (nil for the built-in brand), in the
+// order its brand.json lists them.
+func ThemesFor(b *brand.Brand) []Theme {
+	if b == nil {
+		b = brand.Default()
+	}
+	out := make([]Theme, len(b.Themes))
+	for i, t := range b.Themes {
+		out[i] = Theme(t.Name)
 	}
 	return out
 }
@@ -111,18 +120,24 @@ func ParseSize(s string) (Size, error) {
 	return "", &OptionError{Option: "size", Value: s, Valid: names(Sizes())}
 }
 
-// ParseTheme returns the theme named s; "" gives DefaultTheme. An unknown name gives
-// an *OptionError listing the valid ones.
-func ParseTheme(s string) (Theme, error) {
+// ParseTheme returns the built-in brand's theme named s; "" gives DefaultTheme.
+// An unknown name gives an *OptionError listing the valid ones.
+func ParseTheme(s string) (Theme, error) { return ParseThemeFor(nil, s) }
+
+// ParseThemeFor returns brand b's theme named s (nil b for the built-in brand);
+// "" gives the brand's default theme ("dark" if it has one, else its first). An
+// unknown name gives an *OptionError listing the valid ones.
+func ParseThemeFor(b *brand.Brand, s string) (Theme, error) {
+	if b == nil {
+		b = brand.Default()
+	}
 	if s == "" {
-		return DefaultTheme, nil
+		return Theme(b.DefaultTheme().Name), nil
 	}
-	for _, v := range Themes() {
-		if string(v) == s {
-			return v, nil
-		}
+	if _, ok := b.Theme(s); ok {
+		return Theme(s), nil
 	}
-	return "", &OptionError{Option: "theme", Value: s, Valid: names(Themes())}
+	return "", &OptionError{Option: "theme", Value: s, Valid: names(ThemesFor(b))}
 }
 
 // ParseFormat returns the format named s; "" gives DefaultFormat and "jpg" is
@@ -144,21 +159,28 @@ func ParseFormat(s string) (Format, error) {
 }
 
 // Options select how a card is drawn and encoded. The zero value gives the default
-// card: og, dark, PNG.
+// card: og, dark, PNG, in the built-in brand.
 type Options struct {
 	Size   Size
-	Theme  Theme
+	Theme  Theme // one of Brand's themes
 	Format Format
+	// Brand is the brand the card is drawn in; nil is the built-in brand, factcard's
+	// own. Load it with brand.Load and check it with CheckBrand, once, at start.
+	Brand *brand.Brand
 }
 
-// Resolve returns o with the defaults filled in, or an *OptionError for the first
-// unknown value (size, then theme, then format).
+// Resolve returns o with the defaults filled in (Brand set to the built-in
+// brand when nil), or an *OptionError for the first unknown value (size, then
+// theme, then format).
 func (o Options) Resolve() (Options, error) {
 	var err error
+	if o.Brand == nil {
+		o.Brand = brand.Default()
+	}
 	if o.Size, err = ParseSize(string(o.Size)); err != nil {
 		return Options{}, err
 	}
-	if o.Theme, err = ParseTheme(string(o.Theme)); err != nil {
+	if o.Theme, err = ParseThemeFor(o.Brand, string(o.Theme)); err != nil {
 		return Options{}, err
 	}
 	if o.Format, err = ParseFormat(string(o.Format)); err != nil {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"slices"
 	"testing"
+
+	"github.com/factcard/factcard/render/brand"
 )
 
 func TestParseSize(t *testing.T) {
@@ -94,9 +96,9 @@ func TestOptionsResolve(t *testing.T) {
 		want       Options
 		wantOption string // the option an *OptionError names, if any
 	}{
-		{"zero is the default card", Options{}, Options{SizeOG, ThemeDark, FormatPNG}, ""},
-		{"set values kept", Options{SizeStory, ThemeLight, FormatJPEG}, Options{SizeStory, ThemeLight, FormatJPEG}, ""},
-		{"jpg alias", Options{Format: "jpg"}, Options{SizeOG, ThemeDark, FormatJPEG}, ""},
+		{"zero is the default card", Options{}, Options{SizeOG, ThemeDark, FormatPNG, brand.Default()}, ""},
+		{"set values kept", Options{SizeStory, ThemeLight, FormatJPEG, nil}, Options{SizeStory, ThemeLight, FormatJPEG, brand.Default()}, ""},
+		{"jpg alias", Options{Format: "jpg"}, Options{SizeOG, ThemeDark, FormatJPEG, brand.Default()}, ""},
 		{"bad size", Options{Size: "a4"}, Options{}, "size"},
 		{"bad theme", Options{Theme: "neon"}, Options{}, "theme"},
 		{"bad format", Options{Format: "webp"}, Options{}, "format"},

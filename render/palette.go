@@ -24,15 +24,17 @@ type quantizer struct {
 }
 
 // quantizers caches each theme's quantizer, which is read-only once built.
-var quantizers sync.Map // theme name -> *quantizer
+// Themes of different brands may share a name, so the key is the colours.
+var quantizers sync.Map // [numInks + 1]color.NRGBA -> *quantizer
 
 // quantizerFor returns the quantizer of th, building it on first use. The
 // palette it holds is shared by every card of the theme and must not be changed.
 func quantizerFor(th theme) *quantizer {
-	if q, ok := quantizers.Load(th.name); ok {
+	key := [numInks + 1]color.NRGBA{th.background, th.text, th.muted, th.accent, th.rule}
+	if q, ok := quantizers.Load(key); ok {
 		return q.(*quantizer)
 	}
-	q, _ := quantizers.LoadOrStore(th.name, newQuantizer(th))
+	q, _ := quantizers.LoadOrStore(key, newQuantizer(th))
 	return q.(*quantizer)
 }
 

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/render/brand"
 )
 
 // Preload parses the embedded fonts and warms the shaper, so the first request
@@ -17,13 +18,25 @@ import (
 // renders on any goroutine; the garbage collector does not drop them. Preload
 // is safe to call many times and concurrently; the work is done once. It
 // returns the font error, if any.
-func Preload() error { return preload() }
+func Preload() error { return PreloadFor(nil) }
 
-var preload = sync.OnceValue(func() error {
+// PreloadFor is Preload for the cards of brand b (nil for the built-in brand):
+// a brand's fonts, logo and palettes are its own. The work is done once per brand.
+func PreloadFor(b *brand.Brand) error {
+	st, err := stateOf(b)
+	if err != nil {
+		return err
+	}
+	return st.preloaded()
+}
+
+// warm warms st's shapers and the shared buffers; see Preload. It runs once
+// per brand, through st.preloaded.
+func (st *brandState) warm() error {
 	if _, err := loadFonts(); err != nil {
 		return err
 	}
-	s, err := getShaper()
+	s, err := getShaperFor(st.b)
 	if err != nil {
 		return err
 	}
@@ -37,27 +50,27 @@ var preload = sync.OnceValue(func() error {
 	// Draw every size on every processor at once, so the pools hold the card
 	// images and buffers a busy server uses, not just one of each: after this the
 	// memory a render reuses does not grow with traffic.
-	themes := Themes()
+	themes := ThemesFor(st.b)
 	var wg sync.WaitGroup
 	errs := make([]error, runtime.GOMAXPROCS(0))
 	for p := range errs {
 		wg.Go(func() {
 			for i, size := range Sizes() {
 				f := preloadFacts[(i+p)%len(preloadFacts)]
-				if err := Render(io.Discard, f, Options{Size: size, Theme: themes[(i+p)%len(themes)]}); err != nil {
+				if err := Render(io.Discard, f, Options{Size: size, Theme: themes[(i+p)%len(themes)], Brand: st.b}); err != nil {
 					errs[p] = err
 					return
 				}
 			}
 			// One story JPEG sizes the JPEG copy's buffers for any card.
-			if err := Render(io.Discard, preloadFacts[1], Options{Size: SizeStory, Format: FormatJPEG}); err != nil {
+			if err := Render(io.Discard, preloadFacts[1], Options{Size: SizeStory, Format: FormatJPEG, Brand: st.b}); err != nil {
 				errs[p] = err
 			}
 		})
 	}
 	wg.Wait()
 	return errors.Join(errs...)
-})
+}
 
 // preloadFacts are sample texts for Preload, one per script the fonts cover,
 // with names in the others so every face and weight is shaped. The Urdu and

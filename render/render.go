@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/render/brand"
 )
 
 // Version is the renderer's output version. Bump it whenever the same fact and
@@ -40,12 +41,12 @@ func Card(f facts.Fact, opts Options) (image.Image, error) {
 // card draws the card for f with resolved opts on img, a zeroed paletted image
 // of the card's size.
 func card(f facts.Fact, opts Options, img *image.Paletted) error {
-	th, _ := lookupTheme(opts.Theme)
-	s, err := getShaper()
+	s, err := getShaperFor(opts.Brand)
 	if err != nil {
 		return err
 	}
 	defer putShaper(s)
+	th, _ := s.st.theme(opts.Theme)
 	c, err := s.shapeContent(f)
 	if err != nil {
 		return fmt.Errorf("fact %s: %w", f.ID, err)
@@ -86,11 +87,16 @@ func Render(w io.Writer, f facts.Fact, opts Options) error {
 	return Encode(w, img, opts)
 }
 
-// Check lays f out on every size in every theme without drawing. It returns nil if
-// every character has a glyph and the fact fits everywhere, else the first error
-// (a *MissingGlyphError, or an error matching ErrDoesNotFit that names the size).
-func Check(f facts.Fact) error {
-	s, err := getShaper()
+// Check lays f out on every size in every theme of the built-in brand without
+// drawing. It returns nil if every character has a glyph and the fact fits
+// everywhere, else the first error (a *MissingGlyphError, or an error matching
+// ErrDoesNotFit that names the size).
+func Check(f facts.Fact) error { return CheckFor(nil, f) }
+
+// CheckFor is Check in brand b (nil for the built-in brand): a brand's fonts
+// and brand line change what fits.
+func CheckFor(b *brand.Brand, f facts.Fact) error {
+	s, err := getShaperFor(b)
 	if err != nil {
 		return err
 	}
@@ -100,7 +106,7 @@ func Check(f facts.Fact) error {
 		return fmt.Errorf("fact %s: %w", f.ID, err)
 	}
 	for _, size := range Sizes() {
-		for _, th := range themeTable {
+		for _, th := range s.st.themes {
 			if _, err := arrange(c, size, th); err != nil {
 				return fmt.Errorf("fact %s: %w", f.ID, err)
 			}
@@ -110,9 +116,10 @@ func Check(f facts.Fact) error {
 }
 
 // Fingerprint returns a hex digest of everything that decides a card's pixels
-// besides the fact and the options: Version, the bytes of every embedded font, the
-// theme table and the card geometries. Storage keys include it, so a change to any
-// of them gives new keys. It is computed once per process.
+// besides the fact, the options and the brand: Version, the bytes of every
+// embedded font, the type scale and the card geometries. Storage keys include it
+// and the brand's digest (brand.Brand.Digest), so a change to any of them gives
+// new keys. It is computed once per process.
 func Fingerprint() string { return cachedFingerprint() }
 
 var cachedFingerprint = sync.OnceValue(fingerprint)
@@ -128,9 +135,7 @@ func fingerprint() string {
 		fmt.Fprintf(h, "font %s %d\n", name, len(data))
 		h.Write(data)
 	}
-	for _, th := range themeTable {
-		fmt.Fprintf(h, "theme %+v\n", th)
-	}
+	fmt.Fprintf(h, "scale %+v\n", standardScale)
 	sizes := Sizes()
 	sort.Slice(sizes, func(i, j int) bool { return sizes[i] < sizes[j] })
 	for _, sz := range sizes {

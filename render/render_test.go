@@ -329,11 +329,11 @@ func TestFingerprint(t *testing.T) {
 	if a != b || len(a) != 64 {
 		t.Fatalf("Fingerprint() = %q, computed again %q; want one 64-digit hex digest", a, b)
 	}
-	saved := themeTable[0].accent
-	themeTable[0].accent.R ^= 1
+	saved := standardScale.Brand
+	standardScale.Brand += 0.1
 	changed := fingerprint()
-	themeTable[0].accent = saved
+	standardScale.Brand = saved
 	if changed == a {
-		t.Error("Fingerprint() did not change when a theme colour changed")
+		t.Error("Fingerprint() did not change when the type scale changed")
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/go-text/typesetting/segmenter"
 	"github.com/go-text/typesetting/shaping"
 	"golang.org/x/image/math/fixed"
+
+	"github.com/factcard/factcard/render/brand"
 )
 
 // A shaper holds the per-goroutine state that shaping needs: go-text's faces,
@@ -20,8 +22,9 @@ import (
 // render takes a shaper from shapers and puts it back when done. The parsed
 // fonts underneath are shared.
 type shaper struct {
+	st    *brandState // the brand whose fonts these are
 	fd    *fontData
-	faces [numFaces]*font.Face
+	faces [maxFaces]*font.Face
 	hb    shaping.HarfbuzzShaper
 	seg   shaping.Segmenter
 	lines segmenter.Segmenter
@@ -29,7 +32,7 @@ type shaper struct {
 	fm    fontmap
 
 	// outlines caches each face's glyph outlines, in font units.
-	outlines [numFaces]map[font.GID][]font.Segment
+	outlines [maxFaces]map[font.GID][]font.Segment
 
 	// bands holds the band canvases paint draws lines on, by size.
 	bands map[image.Point]*bandCanvas
@@ -39,19 +42,24 @@ type shaper struct {
 	groupByWord bool
 }
 
-var shapers reuse[*shaper]
+// getShaper returns a shaper of the built-in brand from its pool, or a new one.
+func getShaper() (*shaper, error) { return getShaperFor(nil) }
 
-// getShaper returns a shaper from the pool, or a new one.
-func getShaper() (*shaper, error) {
-	if s, ok := shapers.get(); ok {
-		return s, nil
-	}
-	fd, err := loadFonts()
+// getShaperFor returns a shaper of brand b (nil for the built-in) from its
+// brand's pool, or a new one.
+func getShaperFor(b *brand.Brand) (*shaper, error) {
+	st, err := stateOf(b)
 	if err != nil {
 		return nil, err
 	}
-	s := &shaper{fd: fd, bands: make(map[image.Point]*bandCanvas)}
-	for id, f := range fd.fonts {
+	if s, ok := st.shapers.get(); ok {
+		return s, nil
+	}
+	s := &shaper{st: st, fd: st.fd, bands: make(map[image.Point]*bandCanvas)}
+	for id, f := range st.fd.fonts {
+		if f == nil {
+			continue
+		}
 		s.faces[id] = font.NewFace(f)
 		s.outlines[id] = make(map[font.GID][]font.Segment)
 	}
@@ -59,7 +67,8 @@ func getShaper() (*shaper, error) {
 	return s, nil
 }
 
-func putShaper(s *shaper) { shapers.put(s) }
+// putShaper puts s back in its brand's pool.
+func putShaper(s *shaper) { s.st.shapers.put(s) }
 
 // faceOf returns the ID of one of the shaper's faces.
 func (s *shaper) faceOf(f *font.Face) faceID {
@@ -81,29 +90,54 @@ func (s *shaper) outline(id faceID, gid font.GID) []font.Segment {
 	return o.Segments
 }
 
-// fontmap picks a face for each rune: the face for the run's script in the
-// wanted weight if it has the rune, else the first face of the family that has it
-// (Noto Naskh Arabic has no curly quotes or parentheses, Noto Sans no Devanagari).
+// fontmap picks a face for each rune: the brand's face for the text, if it has
+// one that covers the run's script and has the rune; else the face for the run's
+// script in the wanted weight if it has the rune, else the first face of the
+// family that has it (Noto Naskh Arabic has no curly quotes or parentheses, Noto
+// Sans no Devanagari), else the brand's face. So a brand's Latin font sets the
+// Latin text and leaves Hindi and Urdu, spaces included, to the Noto fonts.
 type fontmap struct {
 	s      *shaper
 	weight weight
 	script language.Script
+	brand  faceID // the brand's face for the text, or noFace
+	// brandFirst is set when the brand's face covers the current script.
+	brandFirst bool
 }
 
-func (m *fontmap) SetScript(s language.Script) { m.script = s }
+func (m *fontmap) SetScript(s language.Script) {
+	m.script = s
+	m.brandFirst = m.brand != noFace && m.s.fd.covers[m.brand]&scriptOf(s) != 0
+}
 
 func (m *fontmap) ResolveFace(r rune) *font.Face {
+	if m.brandFirst {
+		if _, ok := m.s.faces[m.brand].NominalGlyph(r); ok {
+			return m.s.faces[m.brand]
+		}
+	}
 	order := preferred(m.weight, m.script)
 	for _, id := range order {
 		if _, ok := m.s.faces[id].NominalGlyph(r); ok {
 			return m.s.faces[id]
 		}
 	}
+	if m.brand != noFace {
+		if _, ok := m.s.faces[m.brand].NominalGlyph(r); ok {
+			return m.s.faces[m.brand]
+		}
+	}
 	return m.s.faces[order[0]]
 }
 
-// hasGlyph reports whether some face of weight w maps r.
-func (s *shaper) hasGlyph(w weight, r rune) bool {
+// hasGlyph reports whether some face of weight w, or the brand's face bf (or
+// noFace), maps r.
+func (s *shaper) hasGlyph(w weight, bf faceID, r rune) bool {
+	if bf != noFace {
+		if _, ok := s.faces[bf].NominalGlyph(r); ok {
+			return true
+		}
+	}
 	for _, id := range families[w] {
 		if _, ok := s.faces[id].NominalGlyph(r); ok {
 			return true
@@ -183,6 +217,8 @@ type paraStyle struct {
 	accentEnds bool
 	// field names the text in errors ("quote", "speaker name", ...).
 	field string
+	// role picks the brand's font, if any.
+	role fontRole
 }
 
 // normalize collapses runs of white space, including line breaks, into single
@@ -219,11 +255,12 @@ func (s *shaper) shape(text string, st paraStyle) (*para, error) {
 	if len(runes) == 0 {
 		return p, nil
 	}
+	bf := s.fd.brandFace(st.role)
 	for _, r := range runes {
 		if unicode.IsSpace(r) || unicode.IsControl(r) || harfbuzz.IsDefaultIgnorable(r) {
 			continue
 		}
-		if !s.hasGlyph(st.weight, r) {
+		if !s.hasGlyph(st.weight, bf, r) {
 			return nil, &MissingGlyphError{Rune: r, Field: st.field}
 		}
 	}
@@ -264,6 +301,7 @@ func (s *shaper) shape(text string, st paraStyle) (*para, error) {
 	}
 
 	s.fm.weight = st.weight
+	s.fm.brand = bf
 	in := shaping.Input{
 		Text:      runes,
 		RunStart:  0,

@@ -3,17 +3,19 @@ package render
 import (
 	"image/color"
 	"math"
+
+	"github.com/factcard/factcard/render/brand"
 )
 
-// theme is one entry of the theme table: the colours a card uses and its type scale.
-// Adding a theme is adding an entry to themeTable and a constant for its name.
+// theme is one of a brand's themes as the renderer uses it: the colours a card
+// uses and its type scale.
 type theme struct {
 	name Theme
 
 	background color.NRGBA
 	text       color.NRGBA // the quote and the speaker's name
 	muted      color.NRGBA // role, date, source
-	accent     color.NRGBA // quotation marks, the rule above the speaker, the brand
+	accent     color.NRGBA // quotation marks, the rule above the speaker, the brand name
 	rule       color.NRGBA // the hairline above the footer
 
 	scale typeScale
@@ -26,8 +28,12 @@ type typeScale struct {
 	Name               float64 // speaker's name, bold
 	Role               float64 // role and handle
 	Meta, MetaMin      float64 // date and source lines; shrink to MetaMin before failing
-	Brand              float64 // the brand line
+	Brand, BrandMin    float64 // the brand's name; a long name shrinks to BrandMin before failing
 	BrandGap           float64 // least room between the brand and the date and source lines
+	// The logo's height, and the least it shrinks to when it is too wide for the
+	// brand line. The brand line takes at most maxBrandShare of the column.
+	LogoHeight, LogoMin float64
+	URL, URLMin         float64 // the brand's URL, under its name or logo
 
 	// Line pitch in ems for text in each script family; a paragraph uses the
 	// largest of the scripts it contains. Devanagari's marks above and below the
@@ -48,7 +54,9 @@ var standardScale = typeScale{
 	QuoteMax: 8.0, QuoteMin: 2.2,
 	Name: 3.4, Role: 2.7,
 	Meta: 2.4, MetaMin: 2.0,
-	Brand: 2.4, BrandGap: 2.5,
+	Brand: 2.4, BrandMin: 1.8, BrandGap: 2.5,
+	LogoHeight: 3.6, LogoMin: 2.0,
+	URL: 2.0, URLMin: 1.6,
 
 	LeadingLatin: 1.28, LeadingDevanagari: 1.5, LeadingArabic: 1.75,
 
@@ -56,37 +64,22 @@ var standardScale = typeScale{
 	RuleWidth: 7, RuleHeight: 0.6,
 }
 
-// themeTable lists the themes in the order Themes returns them.
-var themeTable = []theme{
-	{
-		name:       ThemeDark,
-		background: color.NRGBA{0x12, 0x15, 0x1b, 0xff},
-		text:       color.NRGBA{0xf5, 0xf2, 0xeb, 0xff},
-		muted:      color.NRGBA{0xa3, 0xab, 0xb8, 0xff},
-		accent:     color.NRGBA{0xf4, 0xb6, 0x3f, 0xff},
-		rule:       color.NRGBA{0x2c, 0x31, 0x3a, 0xff},
+// themeOf returns a brand theme with the type scale.
+func themeOf(t brand.Theme) theme {
+	return theme{
+		name:       Theme(t.Name),
+		background: t.Background,
+		text:       t.Text,
+		muted:      t.Muted,
+		accent:     t.Accent,
+		rule:       t.Rule,
 		scale:      standardScale,
-	},
-	{
-		name:       ThemeLight,
-		background: color.NRGBA{0xfa, 0xf7, 0xf0, 0xff},
-		text:       color.NRGBA{0x16, 0x18, 0x1d, 0xff},
-		muted:      color.NRGBA{0x57, 0x5f, 0x6c, 0xff},
-		accent:     color.NRGBA{0xc2, 0x41, 0x0c, 0xff},
-		rule:       color.NRGBA{0xe2, 0xdc, 0xd0, 0xff},
-		scale:      standardScale,
-	},
+	}
 }
 
-// lookupTheme returns the table entry for name.
-func lookupTheme(name Theme) (theme, bool) {
-	for _, t := range themeTable {
-		if t.name == name {
-			return t, true
-		}
-	}
-	return theme{}, false
-}
+// maxBrandShare is the most of the column's width the brand line (name or logo,
+// and URL) may take.
+const maxBrandShare = 0.5
 
 // geometry is a card size's pixel dimensions and safe area.
 type geometry struct {

@@ -1,0 +1,71 @@
+package render
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/render/brand"
+)
+
+// CheckBrand checks what brand.Load cannot, because it needs the layout: that
+// the brand's name and URL have glyphs in its fonts or the embedded ones, that
+// its logo or name and its URL fit the brand line on every card size (shrinking
+// as far as the type scale allows), and that a sample card draws in every size
+// and theme with its fonts. Call it once at start, after brand.Load; a
+// problem is a *brand.Error naming the field ("name", "logo", "url", "fonts").
+func CheckBrand(b *brand.Brand) error {
+	s, err := getShaperFor(b)
+	if err != nil {
+		return err
+	}
+	name, url, err := s.brandLine()
+	putShaper(s)
+	if err != nil {
+		field := "name"
+		var mg *MissingGlyphError
+		if errors.As(err, &mg) && mg.Field == "brand URL" {
+			field = "url"
+		}
+		return &brand.Error{Field: field, Err: err}
+	}
+	c := &content{brand: name, url: url, logo: b.Logo}
+	for _, size := range Sizes() {
+		g := geometries[size]
+		if _, cerr := fitBrandColumn(c, standardScale, g.unit(), g.safe().w()); cerr != nil {
+			field := map[string]string{"brand": "name", "logo": "logo", "url": "url"}[cerr.element]
+			return &brand.Error{Field: field, Err: fmt.Errorf("on the %s card (%d×%d): %s", size, g.w, g.h, cerr.detail)}
+		}
+	}
+	for _, th := range ThemesFor(b) {
+		for _, size := range Sizes() {
+			if err := sampleCard(b, size, th); err != nil {
+				return &brand.Error{Field: "fonts", Err: fmt.Errorf("a sample %s card in theme %s does not draw: %w", size, th, err)}
+			}
+		}
+	}
+	return nil
+}
+
+// brandSample is the text of the sample cards CheckBrand draws: every field,
+// in Latin with a Hindi and an Urdu name, so each of the brand's fonts and the
+// fallback to the embedded ones are exercised. It is never shown.
+var brandSample = facts.Fact{
+	ID:       "brand-sample",
+	Quote:    "A sample quote, to draw every part of a card: “quotes”, figures 0123456789 — and punctuation?!",
+	Language: "en",
+	Speaker:  facts.Speaker{Name: "Sample Speaker नमूना نمونہ", Role: "Sample role", Handle: "@sample"},
+	Said:     facts.Date{Value: "2025-05-10", Precision: facts.Stated},
+	Source:   facts.Source{Publisher: "Sample publisher"},
+}
+
+// sampleCard draws brandSample, turning a panic in the fonts' code into an error.
+func sampleCard(b *brand.Brand, size Size, th Theme) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return Render(io.Discard, brandSample, Options{Size: size, Theme: th, Brand: b})
+}
