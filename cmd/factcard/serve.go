@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"time"
 
+	"golang.org/x/net/netutil"
+
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/functions/config"
 	"github.com/factcard/factcard/functions/httpapi"
@@ -18,6 +20,12 @@ import (
 
 // shutdownGrace is how long serve waits for requests in flight after a signal.
 const shutdownGrace = 10 * time.Second
+
+// defaultMaxConns is how many connections serve holds open at once by default: far
+// more than a newsroom's traffic needs on one machine (renders are bounded by the
+// processors anyway), few enough that a flood of idle connections cannot exhaust
+// the process's file descriptors or memory.
+const defaultMaxConns = 256
 
 func serveCommand() *command {
 	return &command{
@@ -28,11 +36,15 @@ Cards are stored under ./.factcard (FACTCARD_DIR) unless FACTCARD_BUCKET names a
 S3 bucket; see the README for every setting. SIGINT or SIGTERM stops it gracefully.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
+			maxConns := fs.Int("max-conns", defaultMaxConns, "connections served at once; more wait to be accepted")
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) > 0 {
 					return usagef("serve takes no arguments")
 				}
-				return serve(ctx, e, *addr)
+				if *maxConns < 1 {
+					return usagef("--max-conns must be at least 1")
+				}
+				return serve(ctx, e, *addr, *maxConns)
 			}
 		},
 	}
@@ -43,7 +55,7 @@ func newLogger(e *env, cfg config.Config) *slog.Logger {
 	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 }
 
-func serve(ctx context.Context, e *env, addr string) error {
+func serve(ctx context.Context, e *env, addr string, maxConns int) error {
 	cfg, err := config.Load(e.getenv)
 	if err != nil {
 		return err
@@ -68,6 +80,9 @@ func serve(ctx context.Context, e *env, addr string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	// Past maxConns, new connections wait in the kernel's backlog until one closes;
+	// ReadHeaderTimeout and IdleTimeout free the slots of clients that say nothing.
+	ln = netutil.LimitListener(ln, maxConns)
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -79,7 +94,7 @@ func serve(ctx context.Context, e *env, addr string) error {
 	}
 	base := "http://" + ln.Addr().String()
 	printURLs(ctx, e, base, cfg, svc.Facts())
-	log.InfoContext(ctx, "serving", "addr", ln.Addr().String(), "store", cfg.StoreDescription(), "facts", svc.Facts().Len())
+	log.InfoContext(ctx, "serving", "addr", ln.Addr().String(), "max_conns", maxConns, "store", cfg.StoreDescription(), "facts", svc.Facts().Len())
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
