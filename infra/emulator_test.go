@@ -1,7 +1,6 @@
 package infra_test
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/rand"
 	"encoding/json"
@@ -20,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/factcard/factcard/functions/storage/s3store/s3test"
+	"github.com/factcard/factcard/functions/testsupport/logbuf"
 )
 
 // EnvRIE is the environment variable holding the path of the aws-lambda-rie
@@ -111,7 +110,7 @@ type emulator struct {
 	name   string
 	addr   string // the emulator's invoke address, 127.0.0.1:PORT
 	cmd    *exec.Cmd
-	out    *s3test.SyncBuffer
+	out    *logbuf.Buffer
 	exited chan struct{}
 	client *http.Client
 
@@ -169,7 +168,7 @@ func launch(name, rie, bootstrap, dir string, env []string) (*emulator, error) {
 	e := &emulator{
 		name:   name,
 		addr:   net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[0])),
-		out:    new(s3test.SyncBuffer),
+		out:    new(logbuf.Buffer),
 		exited: make(chan struct{}),
 		client: &http.Client{
 			Timeout:   2 * time.Minute,
@@ -311,19 +310,10 @@ func (e *emulator) output() string { return e.out.String() }
 // logLines returns the function's JSON log lines, those with the request ID when
 // requestID is not empty.
 func (e *emulator) logLines(requestID string) []map[string]any {
-	var lines []map[string]any
-	sc := bufio.NewScanner(strings.NewReader(e.output()))
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var line map[string]any
-		if !strings.HasPrefix(sc.Text(), "{") || json.Unmarshal(sc.Bytes(), &line) != nil {
-			continue
-		}
-		if requestID == "" || line["requestId"] == requestID {
-			lines = append(lines, line)
-		}
+	if requestID == "" {
+		return e.out.Records(nil)
 	}
-	return lines
+	return e.out.Records(logbuf.Field("requestId", requestID))
 }
 
 // waitLog waits up to a few seconds for a JSON log line that match accepts; the

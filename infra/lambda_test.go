@@ -29,7 +29,7 @@ import (
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/functions/cards"
-	"github.com/factcard/factcard/functions/storage/s3store/s3test"
+	"github.com/factcard/factcard/functions/testsupport/s3server"
 )
 
 // cardDims are the pixel sizes of the cards, by size name (DESIGN.md, "Cards").
@@ -90,7 +90,7 @@ type storedCard struct {
 // api-*.json event, and checks the answers, the stored cards and the logs.
 func TestAPIFunction(t *testing.T) {
 	rie := rieBinary(t)
-	srv := s3test.Start(t)
+	srv := s3server.Start(t)
 	bucket := srv.CreateBucket(t, "")
 	emu := startEmulator(t, "api", rie, bootstrap(t, "api"), append(srv.Env(), "FACTCARD_BUCKET="+bucket))
 
@@ -501,7 +501,7 @@ var cardKey = regexp.MustCompile(`^cards/([a-z0-9-]+)/([a-z]+)-([a-z]+)-[0-9a-f]
 // card of the dataset.
 func TestGenerateFunction(t *testing.T) {
 	rie := rieBinary(t)
-	srv := s3test.Start(t)
+	srv := s3server.Start(t)
 	bucket := srv.CreateBucket(t, "")
 	client := srv.Client(t)
 	emu := startEmulator(t, "generate", rie, bootstrap(t, "generate"), append(srv.Env(), "FACTCARD_BUCKET="+bucket))
@@ -636,7 +636,7 @@ func TestStartupFailure(t *testing.T) {
 // assertions are generous sanity bounds.
 func TestInvokeLatency(t *testing.T) {
 	rie := rieBinary(t)
-	srv := s3test.Start(t)
+	srv := s3server.Start(t)
 	const warm = 10
 	var rows []string
 	for _, c := range []struct {

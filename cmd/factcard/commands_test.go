@@ -17,7 +17,7 @@ import (
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/functions/cards"
-	"github.com/factcard/factcard/functions/storage/s3store/s3test"
+	"github.com/factcard/factcard/functions/testsupport/logbuf"
 	"github.com/factcard/factcard/render"
 )
 
@@ -156,7 +156,7 @@ func TestGenerate(t *testing.T) {
 func TestServe(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stdout, stderr s3test.SyncBuffer
+	var stdout, stderr logbuf.Buffer
 	vars := map[string]string{"FACTCARD_DIR": t.TempDir()}
 	done := make(chan int, 1)
 	go func() {

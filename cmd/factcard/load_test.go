@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/factcard/factcard/facts"
-	"github.com/factcard/factcard/functions/storage/faultproxy"
-	"github.com/factcard/factcard/functions/storage/s3store/s3test"
+	"github.com/factcard/factcard/functions/testsupport/faultproxy"
+	"github.com/factcard/factcard/functions/testsupport/s3server"
 	"github.com/factcard/factcard/render"
 )
 
@@ -92,7 +92,7 @@ func TestLoad(t *testing.T) {
 	})
 
 	t.Run("cold renders, S3 down", func(t *testing.T) {
-		srv := s3test.Start(t)
+		srv := s3server.Start(t)
 		bucket := srv.CreateBucket(t, "")
 		proxy := faultproxy.Start(t, srv.Addr)
 		logs := newLineCounter("level=WARN", "level=ERROR", "store read failed")

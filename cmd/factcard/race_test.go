@@ -25,8 +25,9 @@ import (
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/functions/cards"
-	"github.com/factcard/factcard/functions/storage/s3store/s3test"
 	"github.com/factcard/factcard/functions/storage/storagetest"
+	"github.com/factcard/factcard/functions/testsupport/logbuf"
+	"github.com/factcard/factcard/functions/testsupport/s3server"
 	"github.com/factcard/factcard/render"
 )
 
@@ -53,7 +54,7 @@ func TestTwoProcessesRace(t *testing.T) {
 		setup func(t *testing.T) (env []string, objects func(t *testing.T) map[string][]byte)
 	}{
 		{"s3 bucket", func(t *testing.T) ([]string, func(*testing.T) map[string][]byte) {
-			srv := s3test.Start(t)
+			srv := s3server.Start(t)
 			bucket := srv.CreateBucket(t, "")
 			env := append(srv.Env(), "FACTCARD_BUCKET="+bucket, "FACTCARD_PREFIX=")
 			return env, func(t *testing.T) map[string][]byte {
@@ -276,7 +277,7 @@ var servingLine = regexp.MustCompile(`^factcard serving \d+ facts on (http://127
 // killed when t ends, if still running. Its standard error is kept whole.
 func startServe(t *testing.T, bin string, env []string) *serveProc {
 	t.Helper()
-	return startServeWith(t, bin, env, &s3test.SyncBuffer{})
+	return startServeWith(t, bin, env, &logbuf.Buffer{})
 }
 
 // startServeWith is startServe with standard error going to log.

@@ -12,6 +12,7 @@ import (
 	"github.com/factcard/factcard/functions/cards/cardtest"
 	"github.com/factcard/factcard/functions/storage"
 	"github.com/factcard/factcard/functions/storage/storagetest"
+	"github.com/factcard/factcard/functions/testsupport/logbuf"
 	"github.com/factcard/factcard/render"
 )
 
@@ -144,7 +145,7 @@ func TestDamagedStoredCardIsRenderedAgain(t *testing.T) {
 			if d.name == "recorded length" {
 				store = recordedSize{Store: mem, delta: 100}
 			}
-			logs := &logBuffer{}
+			logs := &logbuf.Buffer{}
 			renders := &counter{}
 			svc, err := New(Config{Facts: facts.Default(), Store: store, Logger: slog.New(slog.NewJSONHandler(logs, nil)),
 				Render: func(f facts.Fact, o render.Options) ([]byte, error) {
@@ -172,7 +173,7 @@ func TestDamagedStoredCardIsRenderedAgain(t *testing.T) {
 			if n := renders.calls.Load(); n != 1 {
 				t.Errorf("%d renders, want 1", n)
 			}
-			recs := logs.records(t, damagedCardMessage)
+			recs := logs.Records(logbuf.Field("msg", damagedCardMessage))
 			if len(recs) != 1 || recs[0]["key"] != ref.Key {
 				t.Errorf("log records %v, want one naming key %s", recs, ref.Key)
 			}

@@ -5,35 +5,27 @@ package cards_test
 // configuration and retries), against a real S3-compatible server, versitygw,
 // on loopback, through two fault injectors:
 //
-//	cards.Service → s3store → faultproxy (TCP) → s3Front (HTTP) → versitygw
+//	cards.Service → s3store → faultproxy (TCP) → httpfault.Front (HTTP) → versitygw
 //
 // The faultproxy takes the server down, stalls it or resets its connections,
-// also in the middle of a request. s3Front is a reverse proxy that answers 500
-// InternalError for as long as it is told to (so the SDK's retries run), holds
-// a request at a chosen point (before forwarding it, half-way through its
-// upload, half-way through its download) so that a fault can be switched on
-// while the request is in flight, and counts every attempt it sees.
+// also in the middle of a request. httpfault.Front answers 500 InternalError for
+// as long as it is told to (so the SDK's retries run), holds a request at a
+// chosen point (before forwarding it, half-way through its upload, half-way
+// through its download) so that a fault can be switched on while the request is
+// in flight, and counts every attempt it sees.
 //
 // Without versitygw (outside `make test`) they skip, saying so.
 
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"image/png"
 	"io"
-	"log"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"regexp"
-	"slices"
-	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -43,10 +35,12 @@ import (
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/functions/cards"
-	"github.com/factcard/factcard/functions/storage/faultproxy"
 	"github.com/factcard/factcard/functions/storage/s3store"
-	"github.com/factcard/factcard/functions/storage/s3store/s3test"
 	"github.com/factcard/factcard/functions/storage/storagetest"
+	"github.com/factcard/factcard/functions/testsupport/faultproxy"
+	"github.com/factcard/factcard/functions/testsupport/httpfault"
+	"github.com/factcard/factcard/functions/testsupport/logbuf"
+	"github.com/factcard/factcard/functions/testsupport/s3server"
 	"github.com/factcard/factcard/render"
 )
 
@@ -86,8 +80,8 @@ func TestS3Faults(t *testing.T) {
 		// stored puts the card in the bucket before the request.
 		stored bool
 		// arm switches the fault on before the request. It may return a hold
-		// of s3Front that the request will reach.
-		arm func(t *testing.T, c *faultCase) *hold
+		// of httpfault.Front that the request will reach.
+		arm func(t *testing.T, c *faultCase) *httpfault.Hold
 		// during runs once the request has reached the hold, before the hold
 		// is released: it switches the fault on mid-request.
 		during func(t *testing.T, c *faultCase)
@@ -95,7 +89,7 @@ func TestS3Faults(t *testing.T) {
 		// "" for none; wantCause matches its err.
 		wantLog   string
 		wantCause string
-		// wantSeen are the attempts s3Front forwarded or answered, as
+		// wantSeen are the attempts httpfault.Front forwarded or answered, as
 		// "METHOD status" ("GET 404"), in order; each is a regular
 		// expression; nil: not checked.
 		wantSeen []string
@@ -109,15 +103,17 @@ func TestS3Faults(t *testing.T) {
 	}{
 		{
 			name:       "down at start",
-			arm:        func(t *testing.T, c *faultCase) *hold { c.setMode(t, faultproxy.Down); return nil },
+			arm:        func(t *testing.T, c *faultCase) *httpfault.Hold { c.setMode(t, faultproxy.Down); return nil },
 			wantLog:    msgReadFailed,
 			wantCause:  `s3 get s3://.*: cannot reach the S3 server .*connection refused`,
 			wantSeen:   []string{},
 			storeCalls: 1,
 		},
 		{
-			name:      "down mid-get",
-			arm:       func(t *testing.T, c *faultCase) *hold { return c.front.holdNext("GET", beforeForward) },
+			name: "down mid-get",
+			arm: func(t *testing.T, c *faultCase) *httpfault.Hold {
+				return c.front.HoldNext("GET", httpfault.BeforeForward)
+			},
 			during:    func(t *testing.T, c *faultCase) { c.setMode(t, faultproxy.Down) },
 			wantLog:   msgReadFailed,
 			wantCause: `s3 get s3://.*: cannot reach the S3 server .*connection refused`,
@@ -127,8 +123,10 @@ func TestS3Faults(t *testing.T) {
 			storeCalls: 1,
 		},
 		{
-			name:       "reset mid-get",
-			arm:        func(t *testing.T, c *faultCase) *hold { return c.front.holdNext("GET", beforeForward) },
+			name: "reset mid-get",
+			arm: func(t *testing.T, c *faultCase) *httpfault.Hold {
+				return c.front.HoldNext("GET", httpfault.BeforeForward)
+			},
 			during:     func(t *testing.T, c *faultCase) { c.setMode(t, faultproxy.Reset) },
 			wantLog:    msgReadFailed,
 			wantCause:  `s3 get s3://.*(connection reset|EOF)`,
@@ -136,9 +134,11 @@ func TestS3Faults(t *testing.T) {
 			storeCalls: 1,
 		},
 		{
-			name:       "reset mid-download of a stored card",
-			stored:     true,
-			arm:        func(t *testing.T, c *faultCase) *hold { return c.front.holdNext("GET", midDownload) },
+			name:   "reset mid-download of a stored card",
+			stored: true,
+			arm: func(t *testing.T, c *faultCase) *httpfault.Hold {
+				return c.front.HoldNext("GET", httpfault.MidDownload)
+			},
 			during:     func(t *testing.T, c *faultCase) { c.setMode(t, faultproxy.Reset) },
 			wantLog:    msgReadFailed,
 			wantCause:  `s3 get s3://.*(connection reset|EOF)`,
@@ -147,7 +147,7 @@ func TestS3Faults(t *testing.T) {
 		},
 		{
 			name: "down mid-upload",
-			arm:  func(t *testing.T, c *faultCase) *hold { return c.front.holdNext("PUT", midUpload) },
+			arm:  func(t *testing.T, c *faultCase) *httpfault.Hold { return c.front.HoldNext("PUT", httpfault.MidUpload) },
 			during: func(t *testing.T, c *faultCase) {
 				c.setMode(t, faultproxy.Down)
 				c.checkBucket(t) // half the body has reached the server: nothing may show
@@ -159,7 +159,7 @@ func TestS3Faults(t *testing.T) {
 		},
 		{
 			name: "reset mid-upload",
-			arm:  func(t *testing.T, c *faultCase) *hold { return c.front.holdNext("PUT", midUpload) },
+			arm:  func(t *testing.T, c *faultCase) *httpfault.Hold { return c.front.HoldNext("PUT", httpfault.MidUpload) },
 			during: func(t *testing.T, c *faultCase) {
 				c.setMode(t, faultproxy.Reset)
 				c.checkBucket(t)
@@ -171,7 +171,7 @@ func TestS3Faults(t *testing.T) {
 		},
 		{
 			name:       "get slower than the deadline",
-			arm:        func(t *testing.T, c *faultCase) *hold { c.setMode(t, faultproxy.Stall); return nil },
+			arm:        func(t *testing.T, c *faultCase) *httpfault.Hold { c.setMode(t, faultproxy.Stall); return nil },
 			wantLog:    msgReadFailed,
 			wantCause:  `s3 get s3://.*context deadline exceeded`,
 			wantSeen:   []string{},
@@ -182,7 +182,7 @@ func TestS3Faults(t *testing.T) {
 			// The get answers at once (no such key); the server hangs while
 			// the card renders, so the put stalls.
 			name: "put slower than the deadline",
-			arm: func(t *testing.T, c *faultCase) *hold {
+			arm: func(t *testing.T, c *faultCase) *httpfault.Hold {
 				c.renders.before = func() { c.setMode(t, faultproxy.Stall) }
 				return nil
 			},
@@ -194,13 +194,13 @@ func TestS3Faults(t *testing.T) {
 		},
 		{
 			name:       "500s the SDK retries, then success",
-			arm:        func(t *testing.T, c *faultCase) *hold { c.front.fail("", 2); return nil },
+			arm:        func(t *testing.T, c *faultCase) *httpfault.Hold { c.front.Fail("", 2); return nil },
 			wantSeen:   []string{"GET 500", "GET 500", "GET 404", "PUT 200"},
 			storeCalls: 2,
 		},
 		{
 			name:       "500s on every get",
-			arm:        func(t *testing.T, c *faultCase) *hold { c.front.fail("GET", -1); return nil },
+			arm:        func(t *testing.T, c *faultCase) *httpfault.Hold { c.front.Fail("GET", -1); return nil },
 			wantLog:    msgReadFailed,
 			wantCause:  `s3 get s3://.*exceeded maximum number of attempts, 3.*StatusCode: 500.*InternalError`,
 			wantSeen:   []string{"GET 500", "GET 500", "GET 500"},
@@ -208,7 +208,7 @@ func TestS3Faults(t *testing.T) {
 		},
 		{
 			name:       "500s on every put",
-			arm:        func(t *testing.T, c *faultCase) *hold { c.front.fail("PUT", -1); return nil },
+			arm:        func(t *testing.T, c *faultCase) *httpfault.Hold { c.front.Fail("PUT", -1); return nil },
 			wantLog:    msgWriteFailed,
 			wantCause:  `s3 put s3://.*exceeded maximum number of attempts, 3.*StatusCode: 500.*InternalError`,
 			wantSeen:   []string{"GET 404", "PUT 500", "PUT 500", "PUT 500"},
@@ -222,17 +222,17 @@ func TestS3Faults(t *testing.T) {
 				c.putCard(t)
 			}
 			watch := c.watchBucket(t)
-			c.front.resetSeen()
+			c.front.ResetSeen()
 
 			h := tt.arm(t, c)
 			start := time.Now()
 			res := c.request()
 			if h != nil {
-				h.await(t)
+				h.Await(t)
 				if tt.during != nil {
 					tt.during(t, c)
 				}
-				h.releaseIt()
+				h.Release()
 			}
 			got := res.wait(t)
 			elapsed := time.Since(start)
@@ -256,11 +256,11 @@ func TestS3Faults(t *testing.T) {
 
 			// The fault is logged once, with the key and the cause.
 			c.checkFaultLog(t, tt.wantLog, tt.wantCause)
-			for _, rec := range c.logs.Records(t, msgReadFailed, msgWriteFailed) {
+			for _, rec := range c.logs.Records(logbuf.Field("msg", msgReadFailed, msgWriteFailed)) {
 				t.Logf("logged %q: %v", rec["msg"], rec["err"])
 			}
-			c.front.waitIdle(t) // a held request finishes after its client gave up
-			seen := c.front.seenList()
+			c.front.WaitIdle(t) // a held request finishes after its client gave up
+			seen := c.front.SeenList()
 			t.Logf("S3 saw %q", seen)
 			if tt.wantSeen != nil && !matchAll(seen, tt.wantSeen) {
 				t.Errorf("S3 saw %q; want %q", seen, tt.wantSeen)
@@ -272,8 +272,8 @@ func TestS3Faults(t *testing.T) {
 			if err := rig.proxy.SetMode(faultproxy.Pass); err != nil {
 				t.Fatal(err)
 			}
-			c.front.clear()
-			c.front.waitIdle(t)
+			c.front.Clear()
+			c.front.WaitIdle(t)
 			c.checkBucket(t)
 			next, err := c.svc.Card(context.Background(), faultCard.id, faultCard.opts)
 			if err != nil {
@@ -306,8 +306,8 @@ func TestS3CreateRace(t *testing.T) {
 	c := rig.newCase(t)
 	other := rig.newService(t, c.bucket)
 	watch := c.watchBucket(t)
-	c.front.resetSeen()
-	c.front.gather("PUT", 2)
+	c.front.ResetSeen()
+	c.front.Gather("PUT", 2)
 
 	start := time.Now()
 	results := []*pending{c.request(), other.request()}
@@ -333,16 +333,16 @@ func TestS3CreateRace(t *testing.T) {
 		if got := svc.renders.n.Load(); got != 1 {
 			t.Errorf("service %d rendered %d times; want 1", i, got)
 		}
-		if recs := svc.logs.Records(t, msgReadFailed, msgWriteFailed); len(recs) != 0 {
+		if recs := svc.logs.Records(logbuf.Field("msg", msgReadFailed, msgWriteFailed)); len(recs) != 0 {
 			t.Errorf("service %d logged %v; want no fault (a lost create race is no error)", i, recs)
 		}
 	}
 	// One put won; the other got 412, possibly after 409s while the
 	// winner's write was in flight (the store retries those).
 	var puts []int
-	for _, ex := range c.front.seenExchanges() {
-		if ex.method == http.MethodPut {
-			puts = append(puts, ex.status)
+	for _, ex := range c.front.Seen() {
+		if ex.Method == http.MethodPut {
+			puts = append(puts, ex.Status)
 		}
 	}
 	won, lost := 0, 0
@@ -380,11 +380,11 @@ func matchAll(got, want []string) bool {
 	return true
 }
 
-// s3Rig is versitygw behind s3Front behind a faultproxy, shared by the cases
+// s3Rig is versitygw behind an httpfault.Front behind a faultproxy, shared by the cases
 // of one test; each case gets its own bucket and service.
 type s3Rig struct {
-	srv    *s3test.Server
-	front  *s3Front
+	srv    *s3server.Server
+	front  *httpfault.Front
 	proxy  *faultproxy.Proxy
 	direct *s3.Client // straight to the server: no faults
 	want   []byte     // the card, freshly rendered
@@ -393,12 +393,12 @@ type s3Rig struct {
 
 func startS3Rig(t *testing.T) *s3Rig {
 	t.Helper()
-	srv := s3test.Start(t)
+	srv := s3server.Start(t)
 	// s3store.Open takes the credentials and region from the environment,
 	// as it does in `factcard serve`.
 	srv.SetEnv(t)
-	front := startS3Front(t, srv.Endpoint)
-	rig := &s3Rig{srv: srv, front: front, proxy: faultproxy.Start(t, front.addr()), direct: srv.Client(t)}
+	front := httpfault.Start(t, srv.Endpoint)
+	rig := &s3Rig{srv: srv, front: front, proxy: faultproxy.Start(t, front.Addr()), direct: srv.Client(t)}
 	var buf bytes.Buffer
 	f, _ := facts.Default().Lookup(faultCard.id)
 	if err := render.Render(&buf, f, faultCard.opts); err != nil {
@@ -424,7 +424,7 @@ func startS3Rig(t *testing.T) *s3Rig {
 // with its log and renders recorded.
 type faultService struct {
 	svc     *cards.Service
-	logs    *cards.LogBuffer
+	logs    *logbuf.Buffer
 	renders *renderCounter
 }
 
@@ -436,7 +436,7 @@ func (r *s3Rig) newService(t *testing.T, bucket string) *faultService {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fs := &faultService{logs: &cards.LogBuffer{}, renders: &renderCounter{}}
+	fs := &faultService{logs: &logbuf.Buffer{}, renders: &renderCounter{}}
 	fs.svc, err = cards.New(cards.Config{
 		Facts:        facts.Default(),
 		Store:        store,
@@ -463,8 +463,8 @@ func (r *s3Rig) newCase(t *testing.T) *faultCase {
 	c := &faultCase{faultService: r.newService(t, bucket), s3Rig: r, bucket: bucket}
 	t.Cleanup(func() {
 		r.proxy.SetMode(faultproxy.Pass)
-		r.front.clear()
-		r.front.waitIdle(t)
+		r.front.Clear()
+		r.front.WaitIdle(t)
 	})
 	return c
 }
@@ -519,7 +519,7 @@ func (p *pending) wait(t *testing.T) *pending {
 // message msg, the card's key and an err matching cause; or none if msg is "".
 func (c *faultCase) checkFaultLog(t *testing.T, msg, cause string) {
 	t.Helper()
-	recs := c.logs.Records(t, msgReadFailed, msgWriteFailed)
+	recs := c.logs.Records(logbuf.Field("msg", msgReadFailed, msgWriteFailed))
 	if msg == "" {
 		if len(recs) != 0 {
 			t.Errorf("logged %v; want no store fault", recs)
@@ -688,320 +688,3 @@ func (r *renderCounter) render(f facts.Fact, opts render.Options) ([]byte, error
 	}
 	return buf.Bytes(), nil
 }
-
-// holdPoint is where s3Front holds a request.
-type holdPoint int
-
-const (
-	// beforeForward holds the request as it arrives, before any of it is
-	// forwarded: the client waits for an answer.
-	beforeForward holdPoint = iota
-	// midUpload forwards the first half of the request body to the server
-	// and holds the rest; on release the upload breaks off there, as it does
-	// when the connection dies half-way.
-	midUpload
-	// midDownload sends the client the response headers and the first half
-	// of the body, holds the rest, and on release breaks off.
-	midDownload
-)
-
-// hold is a request held by s3Front until released.
-type hold struct {
-	method  string
-	at      holdPoint
-	reached chan struct{}
-	release chan struct{}
-	once    sync.Once
-}
-
-// await waits until the request reaches the hold.
-func (h *hold) await(t *testing.T) {
-	t.Helper()
-	select {
-	case <-h.reached:
-	case <-time.After(holdTimeout):
-		t.Fatalf("no %s request reached the hold within %v", h.method, holdTimeout)
-	}
-}
-
-func (h *hold) releaseIt() { h.once.Do(func() { close(h.release) }) }
-
-// errCut is how a held upload or download breaks off.
-var errCut = errors.New("s3Front: connection cut")
-
-// exchange is one attempt s3Front saw: its method and the status answered.
-type exchange struct {
-	method string
-	status int
-}
-
-// s3Front is an HTTP reverse proxy in front of the S3 server. It forwards
-// requests unchanged (the Host header too, so signatures stay valid), answers
-// 500 InternalError when told to, holds requests, and records each attempt.
-type s3Front struct {
-	srv   *httptest.Server
-	proxy *httputil.ReverseProxy
-	busy  atomic.Int64
-
-	mu         sync.Mutex
-	failMethod string // "" for any
-	failLeft   int    // 500s still to answer; -1 for all
-	holds      []*hold
-	gate       *gate
-	seen       []exchange
-}
-
-// gate holds every request of a method until n of them have arrived.
-type gate struct {
-	method  string
-	n       int
-	arrived int
-	open    chan struct{}
-}
-
-// internalError is S3's answer to a request it failed to serve.
-const internalError = `<?xml version="1.0" encoding="UTF-8"?>
-<Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message><RequestId>injected</RequestId></Error>`
-
-func startS3Front(t *testing.T, target string) *s3Front {
-	t.Helper()
-	u, err := url.Parse(target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &s3Front{proxy: httputil.NewSingleHostReverseProxy(u)}
-	f.proxy.ErrorLog = log.New(io.Discard, "", 0)
-	f.srv = httptest.NewServer(f)
-	f.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	t.Cleanup(func() {
-		f.clear()
-		f.srv.CloseClientConnections()
-		f.srv.Close()
-	})
-	return f
-}
-
-// addr returns the front's host:port.
-func (f *s3Front) addr() string { return f.srv.Listener.Addr().String() }
-
-// fail answers the next n requests of method ("" for any) with 500
-// InternalError; n < 0 means every one until clear.
-func (f *s3Front) fail(method string, n int) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.failMethod, f.failLeft = method, n
-}
-
-// holdNext holds the next request of method at point at.
-func (f *s3Front) holdNext(method string, at holdPoint) *hold {
-	h := &hold{method: method, at: at, reached: make(chan struct{}), release: make(chan struct{})}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.holds = append(f.holds, h)
-	return h
-}
-
-// gather holds requests of method until n have arrived, then lets them all
-// go at once.
-func (f *s3Front) gather(method string, n int) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.gate = &gate{method: method, n: n, open: make(chan struct{})}
-}
-
-// clear ends every fault: no more 500s, and held requests go on.
-func (f *s3Front) clear() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.failLeft = 0
-	for _, h := range f.holds {
-		h.releaseIt()
-	}
-	f.holds = nil
-	if f.gate != nil && f.gate.arrived < f.gate.n {
-		close(f.gate.open)
-	}
-	f.gate = nil
-}
-
-func (f *s3Front) resetSeen() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.seen = nil
-}
-
-func (f *s3Front) seenExchanges() []exchange {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return slices.Clone(f.seen)
-}
-
-// seenList returns the attempts seen as "METHOD status".
-func (f *s3Front) seenList() []string {
-	out := []string{}
-	for _, ex := range f.seenExchanges() {
-		out = append(out, ex.method+" "+strconv.Itoa(ex.status))
-	}
-	return out
-}
-
-// waitIdle waits until no request has been in the front for 60 ms.
-func (f *s3Front) waitIdle(t testing.TB) {
-	t.Helper()
-	deadline := time.Now().Add(holdTimeout)
-	quiet := 0
-	for quiet < 12 {
-		if time.Now().After(deadline) {
-			t.Errorf("S3 front still busy after %v", holdTimeout)
-			return
-		}
-		time.Sleep(5 * time.Millisecond)
-		if f.busy.Load() == 0 {
-			quiet++
-		} else {
-			quiet = 0
-		}
-	}
-}
-
-func (f *s3Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f.busy.Add(1)
-	defer f.busy.Add(-1)
-	rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-	// Deferred, so that a download cut short (the reverse proxy then panics
-	// with http.ErrAbortHandler) is recorded too.
-	defer func() {
-		f.mu.Lock()
-		f.seen = append(f.seen, exchange{r.Method, rec.status})
-		f.mu.Unlock()
-	}()
-
-	f.mu.Lock()
-	inject := f.failLeft != 0 && (f.failMethod == "" || f.failMethod == r.Method)
-	if inject && f.failLeft > 0 {
-		f.failLeft--
-	}
-	var h *hold
-	if !inject {
-		for i, cand := range f.holds {
-			if cand.method == r.Method {
-				h = cand
-				f.holds = slices.Delete(f.holds, i, i+1)
-				break
-			}
-		}
-	}
-	g := f.gate
-	if g != nil && g.method == r.Method {
-		g.arrived++
-		if g.arrived == g.n {
-			close(g.open)
-		}
-	}
-	f.mu.Unlock()
-
-	if inject {
-		io.Copy(io.Discard, r.Body)
-		rec.Header().Set("Content-Type", "application/xml")
-		rec.WriteHeader(http.StatusInternalServerError)
-		io.WriteString(rec, internalError)
-		return
-	}
-	if g != nil && g.method == r.Method {
-		select {
-		case <-g.open:
-		case <-time.After(holdTimeout):
-		}
-	}
-	var out http.ResponseWriter = rec
-	if h != nil {
-		switch h.at {
-		case beforeForward:
-			close(h.reached)
-			<-h.release
-		case midUpload:
-			r.Body = &cutReader{r: r.Body, left: r.ContentLength / 2, h: h}
-		case midDownload:
-			out = &cutWriter{ResponseWriter: rec, h: h}
-		}
-	}
-	f.proxy.ServeHTTP(out, r)
-}
-
-// statusWriter records the status of a response.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusWriter) WriteHeader(code int) {
-	s.status = code
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
-
-// cutReader passes the first left bytes of a request body, then waits for
-// the hold's release and breaks off.
-type cutReader struct {
-	r    io.ReadCloser
-	left int64
-	h    *hold
-	cut  bool
-}
-
-func (c *cutReader) Read(p []byte) (int, error) {
-	if c.left == 0 {
-		if !c.cut {
-			c.cut = true
-			close(c.h.reached)
-			<-c.h.release
-		}
-		return 0, errCut
-	}
-	if int64(len(p)) > c.left {
-		p = p[:c.left]
-	}
-	n, err := c.r.Read(p)
-	c.left -= int64(n)
-	return n, err
-}
-
-func (c *cutReader) Close() error { return c.r.Close() }
-
-// cutWriter sends the first half of a response body, flushes it to the
-// client, then waits for the hold's release and breaks off.
-type cutWriter struct {
-	http.ResponseWriter
-	h       *hold
-	half    int
-	written int
-	cut     bool
-}
-
-func (c *cutWriter) Write(p []byte) (int, error) {
-	if c.cut {
-		return 0, errCut
-	}
-	if c.half == 0 {
-		n, _ := strconv.Atoi(c.Header().Get("Content-Length"))
-		c.half = max(n/2, 1)
-	}
-	if c.written+len(p) < c.half {
-		n, err := c.ResponseWriter.Write(p)
-		c.written += n
-		return n, err
-	}
-	n, err := c.ResponseWriter.Write(p[:c.half-c.written])
-	c.written += n
-	http.NewResponseController(c.ResponseWriter).Flush()
-	c.cut = true
-	close(c.h.reached)
-	<-c.h.release
-	if err == nil {
-		err = errCut
-	}
-	return n, err
-}
-
-func (c *cutWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }

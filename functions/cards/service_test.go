@@ -3,7 +3,6 @@ package cards
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"image/png"
@@ -11,8 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -22,6 +19,7 @@ import (
 	"github.com/factcard/factcard/functions/cards/cardtest"
 	"github.com/factcard/factcard/functions/storage"
 	"github.com/factcard/factcard/functions/storage/storagetest"
+	"github.com/factcard/factcard/functions/testsupport/logbuf"
 	"github.com/factcard/factcard/render"
 )
 
@@ -63,50 +61,17 @@ func (c *counter) render(f facts.Fact, opts render.Options) ([]byte, error) {
 	return cardtest.Fake(opts, fmt.Sprintf("card %s %s %s %s", f.ID, opts.Size, opts.Theme, opts.Format)), nil
 }
 
-// logBuffer captures JSON log records.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-// records returns the log records whose message is one of msgs.
-func (l *logBuffer) records(t *testing.T, msgs ...string) []map[string]any {
-	t.Helper()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var out []map[string]any
-	for _, line := range strings.Split(strings.TrimSpace(l.buf.String()), "\n") {
-		if line == "" {
-			continue
-		}
-		var rec map[string]any
-		if err := json.Unmarshal([]byte(line), &rec); err != nil {
-			t.Fatalf("log line is not JSON: %q", line)
-		}
-		if msg, _ := rec["msg"].(string); slices.Contains(msgs, msg) {
-			out = append(out, rec)
-		}
-	}
-	return out
-}
-
 type fixture struct {
 	svc    *Service
 	store  *storagetest.Faulty
 	mem    *storagetest.Memory
 	render *counter
-	log    *logBuffer
+	log    *logbuf.Buffer
 }
 
 func newFixture(t *testing.T, cfg Config) *fixture {
 	t.Helper()
-	fx := &fixture{mem: storagetest.NewMemory(), render: &counter{}, log: &logBuffer{}}
+	fx := &fixture{mem: storagetest.NewMemory(), render: &counter{}, log: &logbuf.Buffer{}}
 	fx.store = storagetest.NewFaulty(fx.mem)
 	if cfg.Facts == nil {
 		cfg.Facts = fixtureFacts(t)
@@ -349,7 +314,7 @@ func TestCardStoreFaults(t *testing.T) {
 			if len(c.Body) == 0 {
 				t.Error("empty card")
 			}
-			recs := fx.log.records(t, tt.wantLog)
+			recs := fx.log.Records(logbuf.Field("msg", tt.wantLog))
 			if len(recs) != 1 {
 				t.Fatalf("got %d %q log records, want exactly 1", len(recs), tt.wantLog)
 			}
@@ -380,7 +345,7 @@ func TestCardExistsIsNotAnError(t *testing.T) {
 	if _, err := fx.svc.Card(context.Background(), "fixture-fact", render.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if recs := fx.log.records(t, "store write failed; served the rendered card"); len(recs) != 0 {
+	if recs := fx.log.Records(logbuf.Field("msg", "store write failed; served the rendered card")); len(recs) != 0 {
 		t.Errorf("a lost create race was logged as a failure: %v", recs)
 	}
 }

@@ -28,7 +28,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/factcard/factcard/facts"
-	"github.com/factcard/factcard/functions/storage/s3store/s3test"
+	"github.com/factcard/factcard/functions/testsupport/logbuf"
 )
 
 // screenshotDir holds the browser test's full-page screenshots, for people to look
@@ -118,7 +118,7 @@ func longestQuote(all []facts.Fact) facts.Fact {
 // profile folder is removed, and its output is logged if the test failed.
 func startBrowser(t *testing.T, exe, proxy string) context.Context {
 	t.Helper()
-	out := &s3test.SyncBuffer{}
+	out := &logbuf.Buffer{}
 	// Exactly these flags (chromedp adds the user-data-dir, the debugging pipe and
 	// about:blank). The machine has no network: nothing may reach past loopback.
 	// The flags turn most background fetches off, but Chromium 156 still looks up

@@ -4,7 +4,7 @@
 // It is the only package besides the mains that imports the AWS SDK. It uses
 // three calls of the S3 API, named by the API interface: main passes
 // s3.NewFromConfig(cfg) (or calls Open), tests pass a real client pointed at a
-// server on loopback (see s3test).
+// server on loopback (see s3server).
 package s3store
 
 import (

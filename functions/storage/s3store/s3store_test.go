@@ -1,7 +1,7 @@
 package s3store_test
 
 // These tests run against a real S3-compatible server, versitygw, started on
-// loopback by s3test: only a real server checks request signatures, keeps
+// loopback by s3server: only a real server checks request signatures, keeps
 // Cache-Control and metadata, and arbitrates conditional writes. Without the
 // server (outside `make test`) they skip, saying so; fake_test.go covers the
 // error mapping in-process.
@@ -21,10 +21,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/factcard/factcard/functions/storage"
-	"github.com/factcard/factcard/functions/storage/faultproxy"
 	"github.com/factcard/factcard/functions/storage/s3store"
-	"github.com/factcard/factcard/functions/storage/s3store/s3test"
 	"github.com/factcard/factcard/functions/storage/storagetest"
+	"github.com/factcard/factcard/functions/testsupport/faultproxy"
+	"github.com/factcard/factcard/functions/testsupport/s3server"
 )
 
 const key = "cards/rubio-jaishankar-call/og-dark-0123456789abcdef.png"
@@ -36,7 +36,7 @@ var info = storage.Info{
 }
 
 func TestConformance(t *testing.T) {
-	srv := s3test.Start(t)
+	srv := s3server.Start(t)
 	client := srv.Client(t)
 	storagetest.Run(t, func(t *testing.T) storage.Store {
 		return s3store.New(client, srv.CreateBucket(t, ""), "")
@@ -44,7 +44,7 @@ func TestConformance(t *testing.T) {
 }
 
 func TestConformancePrefixed(t *testing.T) {
-	srv := s3test.Start(t)
+	srv := s3server.Start(t)
 	client := srv.Client(t)
 	storagetest.Run(t, func(t *testing.T) storage.Store {
 		return s3store.New(client, srv.CreateBucket(t, ""), "prod/")
@@ -54,7 +54,7 @@ func TestConformancePrefixed(t *testing.T) {
 // TestHeadersKept reads an object written by the store with the plain SDK:
 // the server kept Content-Type, Cache-Control and the metadata as headers.
 func TestHeadersKept(t *testing.T) {
-	srv := s3test.Start(t)
+	srv := s3server.Start(t)
 	client := srv.Client(t)
 	bucket := srv.CreateBucket(t, "")
 	store := s3store.New(client, bucket, "")
@@ -87,7 +87,7 @@ func TestHeadersKept(t *testing.T) {
 // processes would: the server lets exactly one write win, answers the others
 // 412, and keeps the winner's object and only it.
 func TestCreateRace(t *testing.T) {
-	srv := s3test.Start(t)
+	srv := s3server.Start(t)
 	bucket := srv.CreateBucket(t, "")
 	ctx := context.Background()
 	var (
@@ -97,7 +97,7 @@ func TestCreateRace(t *testing.T) {
 	)
 	body := func(i int) []byte { return bytes.Repeat([]byte{byte(i)}, 64<<10) }
 	for i := range storagetest.Racers {
-		store := s3store.New(s3test.NewClient(srv.Endpoint, srv.AccessKey, srv.SecretKey), bucket, "")
+		store := s3store.New(s3server.NewClient(srv.Endpoint, srv.AccessKey, srv.SecretKey), bucket, "")
 		wg.Go(func() {
 			<-start
 			errs[i] = store.Create(ctx, key, body(i), info)
@@ -138,7 +138,7 @@ func TestCreateRace(t *testing.T) {
 // TestPreconditionFailed writes the key with the plain SDK first: Create
 // gets S3's 412, reports ErrExists and leaves the object alone.
 func TestPreconditionFailed(t *testing.T) {
-	srv := s3test.Start(t)
+	srv := s3server.Start(t)
 	client := srv.Client(t)
 	bucket := srv.CreateBucket(t, "")
 	ctx := context.Background()
@@ -162,7 +162,7 @@ func TestPreconditionFailed(t *testing.T) {
 }
 
 func TestPrefix(t *testing.T) {
-	srv := s3test.Start(t)
+	srv := s3server.Start(t)
 	client := srv.Client(t)
 	bucket := srv.CreateBucket(t, "")
 	ctx := context.Background()
@@ -194,7 +194,7 @@ func TestPrefix(t *testing.T) {
 // TestWrongCredentials checks that refused credentials give an error a
 // person can act on, for each call.
 func TestWrongCredentials(t *testing.T) {
-	srv := s3test.Start(t)
+	srv := s3server.Start(t)
 	bucket := srv.CreateBucket(t, "")
 	ctx := context.Background()
 	if err := s3store.New(srv.Client(t), bucket, "").Create(ctx, key, []byte("card"), info); err != nil {
@@ -211,7 +211,7 @@ func TestWrongCredentials(t *testing.T) {
 		{"wrong secret", srv.AccessKey, "wrong-secret", "check AWS_SECRET_ACCESS_KEY", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			store := s3store.New(s3test.NewClient(srv.Endpoint, tc.access, tc.secret), bucket, "")
+			store := s3store.New(s3server.NewClient(srv.Endpoint, tc.access, tc.secret), bucket, "")
 			calls := map[string]func() error{
 				"Get":    func() error { _, err := store.Get(ctx, key); return err },
 				"Create": func() error { return store.Create(ctx, "cards/x/new.png", []byte("x"), info) },
@@ -239,7 +239,7 @@ func TestWrongCredentials(t *testing.T) {
 }
 
 func TestNoBucket(t *testing.T) {
-	srv := s3test.Start(t)
+	srv := s3server.Start(t)
 	store := s3store.New(srv.Client(t), "no-such-bucket", "")
 	ctx := context.Background()
 	if _, err := store.Get(ctx, key); !errors.Is(err, s3store.ErrNoBucket) || !strings.Contains(err.Error(), `bucket "no-such-bucket" does not exist`) {
@@ -255,10 +255,10 @@ func TestNoBucket(t *testing.T) {
 // caller's deadline (plus a margin), never a hang, never a false "not found"
 // or "exists"; once the server is back the store works again.
 func TestServerFaults(t *testing.T) {
-	srv := s3test.Start(t)
+	srv := s3server.Start(t)
 	bucket := srv.CreateBucket(t, "")
 	proxy := faultproxy.Start(t, srv.Addr)
-	store := s3store.New(s3test.NewClient(proxy.URL(), srv.AccessKey, srv.SecretKey), bucket, "")
+	store := s3store.New(s3server.NewClient(proxy.URL(), srv.AccessKey, srv.SecretKey), bucket, "")
 	ctx := context.Background()
 	if err := store.Create(ctx, key, []byte("card"), info); err != nil {
 		t.Fatal(err)
@@ -320,10 +320,10 @@ func TestServerFaults(t *testing.T) {
 // TestDownMidPut takes the server down while a put is on the wire: the put
 // fails at once and no partial object is ever visible.
 func TestDownMidPut(t *testing.T) {
-	srv := s3test.Start(t)
+	srv := s3server.Start(t)
 	bucket := srv.CreateBucket(t, "")
 	proxy := faultproxy.Start(t, srv.Addr)
-	store := s3store.New(s3test.NewClient(proxy.URL(), srv.AccessKey, srv.SecretKey), bucket, "")
+	store := s3store.New(s3server.NewClient(proxy.URL(), srv.AccessKey, srv.SecretKey), bucket, "")
 	direct := s3store.New(srv.Client(t), bucket, "")
 	if err := proxy.SetMode(faultproxy.Stall); err != nil {
 		t.Fatal(err)
@@ -360,9 +360,9 @@ func TestDownMidPut(t *testing.T) {
 }
 
 // TestOpen reaches the server the way a factcard process does: from the
-// environment s3test.Server.Env describes, through Open.
+// environment s3server.Server.Env describes, through Open.
 func TestOpen(t *testing.T) {
-	srv := s3test.Start(t)
+	srv := s3server.Start(t)
 	bucket := srv.CreateBucket(t, "")
 	srv.SetEnv(t)
 	ctx := context.Background()
@@ -389,7 +389,7 @@ func TestOpen(t *testing.T) {
 // opens the store (Open makes no call) and gets a clear error from the first
 // call, quickly.
 func TestOpenWithoutCredentials(t *testing.T) {
-	srv := s3test.Start(t)
+	srv := s3server.Start(t)
 	srv.SetEnv(t)
 	t.Setenv("AWS_ACCESS_KEY_ID", "")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "")

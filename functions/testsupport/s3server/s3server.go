@@ -1,4 +1,4 @@
-// Package s3test runs a real S3-compatible server, versitygw, on loopback for
+// Package s3server runs a real S3-compatible server, versitygw, on loopback for
 // tests: Start launches it with an empty temporary root, Client returns an
 // aws-sdk-go-v2 client for it, Env the environment a factcard process needs to
 // reach it. The server checks request signatures and keeps every header S3
@@ -7,18 +7,17 @@
 // For faults, put a faultproxy in front of the server and point the client
 // (or FACTCARD_S3_ENDPOINT, after Env) at the proxy:
 //
-//	srv := s3test.Start(t)
+//	srv := s3server.Start(t)
 //	bucket := srv.CreateBucket(t, "")
 //	proxy := faultproxy.Start(t, srv.Addr)
-//	client := s3test.NewClient(proxy.URL(), srv.AccessKey, srv.SecretKey)
+//	client := s3server.NewClient(proxy.URL(), srv.AccessKey, srv.SecretKey)
 //	proxy.SetMode(faultproxy.Down) // S3 is down
 //
 // The versitygw binary is built by `make tools`; `make test` passes its path in
 // FACTCARD_VERSITYGW. Without it, Start skips the test, saying so.
-package s3test
+package s3server
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -39,6 +38,8 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/factcard/factcard/functions/testsupport/logbuf"
 )
 
 // EnvBinary is the environment variable holding the path of the versitygw
@@ -74,7 +75,7 @@ type Server struct {
 
 	cmd    *exec.Cmd
 	exited chan struct{} // closed when the process has exited
-	log    *SyncBuffer
+	log    *logbuf.Buffer
 	stop   sync.Once
 	tmp    string
 }
@@ -99,7 +100,7 @@ func Start(t testing.TB) *Server {
 	for attempt := range 3 {
 		dir := filepath.Join(tmp, fmt.Sprintf("root%d", attempt))
 		if err := os.Mkdir(dir, 0o755); err != nil {
-			t.Fatalf("s3test: %v", err)
+			t.Fatalf("s3server: %v", err)
 		}
 		s, err := start(bin, dir, tmp)
 		if err == nil {
@@ -116,7 +117,7 @@ func Start(t testing.TB) *Server {
 			break
 		}
 	}
-	t.Fatalf("s3test: %v", lastErr)
+	t.Fatalf("s3server: %v", lastErr)
 	return nil
 }
 
@@ -134,7 +135,7 @@ func start(bin, dir, tmp string) (*Server, error) {
 		Region:    Region,
 		Dir:       dir,
 		exited:    make(chan struct{}),
-		log:       new(SyncBuffer),
+		log:       new(logbuf.Buffer),
 		tmp:       tmp,
 	}
 	// Global flags go before the backend command. --health answers
@@ -248,7 +249,7 @@ func (s *Server) CreateBucket(t testing.TB, name string) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if _, err := s.Client(t).CreateBucket(ctx, &s3.CreateBucketInput{Bucket: &name}); err != nil {
-		t.Fatalf("s3test: create bucket %q: %v", name, err)
+		t.Fatalf("s3server: create bucket %q: %v", name, err)
 	}
 	return name
 }
@@ -295,25 +296,4 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// SyncBuffer is a bytes.Buffer safe for concurrent writers and readers: the
-// standard output or error of a server a test runs, read while it writes.
-type SyncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-// Write appends p.
-func (b *SyncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// String returns everything written so far.
-func (b *SyncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -1,4 +1,4 @@
-package s3test_test
+package s3server_test
 
 import (
 	"context"
@@ -13,24 +13,24 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/factcard/factcard/functions/storage/s3store/s3test"
+	"github.com/factcard/factcard/functions/testsupport/s3server"
 )
 
 func TestSkipWithoutBinary(t *testing.T) {
 	for _, bin := range []string{"", filepath.Join(t.TempDir(), "missing")} {
 		ok := t.Run("skips", func(t *testing.T) {
-			t.Setenv(s3test.EnvBinary, bin)
-			s3test.Start(t)
-			t.Errorf("Start with %s=%q did not skip", s3test.EnvBinary, bin)
+			t.Setenv(s3server.EnvBinary, bin)
+			s3server.Start(t)
+			t.Errorf("Start with %s=%q did not skip", s3server.EnvBinary, bin)
 		})
 		if !ok {
-			t.Errorf("Start with %s=%q failed, want a skip", s3test.EnvBinary, bin)
+			t.Errorf("Start with %s=%q failed, want a skip", s3server.EnvBinary, bin)
 		}
 	}
 }
 
 func TestServer(t *testing.T) {
-	srv := s3test.Start(t)
+	srv := s3server.Start(t)
 	if !strings.HasPrefix(srv.Endpoint, "http://127.0.0.1:") || srv.Endpoint != "http://"+srv.Addr {
 		t.Errorf("Endpoint = %q, Addr = %q; want http://127.0.0.1:PORT and its address", srv.Endpoint, srv.Addr)
 	}
@@ -57,7 +57,7 @@ func TestServer(t *testing.T) {
 }
 
 func TestEnv(t *testing.T) {
-	srv := s3test.Start(t)
+	srv := s3server.Start(t)
 	env := map[string]string{}
 	for _, kv := range srv.Env() {
 		k, v, ok := strings.Cut(kv, "=")

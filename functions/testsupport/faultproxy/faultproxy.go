@@ -1,5 +1,5 @@
 // Package faultproxy is a TCP proxy on loopback for fault tests: put it in
-// front of a server (the S3 server of s3test, a Lambda emulator) and switch it,
+// front of a server (the S3 server of s3server, a Lambda emulator) and switch it,
 // while the test runs, between passing traffic through, refusing connections as
 // a server that is down, stalling as one that accepted the connection and
 // never answers, and resetting connections. A switch also applies to the

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/factcard/factcard/functions/storage/faultproxy"
+	"github.com/factcard/factcard/functions/testsupport/faultproxy"
 )
 
 // upstream is an HTTP server behind the proxy. /hello answers at once; /slow
