@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/factcard/factcard/functions/storage/s3store/s3test"
+	"github.com/factcard/factcard/functions/testsupport/logbuf"
 )
 
 // startServeInProcess runs `factcard serve` with args in this process and returns
@@ -21,7 +21,7 @@ import (
 func startServeInProcess(t *testing.T, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr s3test.SyncBuffer
+	var stdout, stderr logbuf.Buffer
 	vars := map[string]string{"FACTCARD_DIR": t.TempDir()}
 	done := make(chan int, 1)
 	go func() {
