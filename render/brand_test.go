@@ -418,3 +418,45 @@ func (st *brandState) mustTheme(name Theme) theme {
 	}
 	return th
 }
+
+// TestSafeZones checks each size's safe area against the figures its
+// documentation gives (see geometries), and that no pixel of any card, in the
+// built-in and the example brand, is drawn outside it: on a story, nothing in
+// the top 250 px or the bottom 340 px that Stories apps cover.
+func TestSafeZones(t *testing.T) {
+	want := map[Size]rect{
+		SizeOG:       {54, 54, 1200 - 54, 630 - 54},
+		SizeSquare:   {86, 86, 1080 - 86, 1080 - 86},
+		SizePortrait: {86, 95, 1080 - 86, 1350 - 95},
+		SizeStory:    {86, 250, 1080 - 86, 1920 - 340},
+	}
+	for _, size := range Sizes() {
+		if got := geometries[size].safe(); got != want[size] {
+			t.Errorf("%s: safe area %v, want %v", size, got, want[size])
+		}
+	}
+	fx := loadFixtures(t)
+	cases := []facts.Fact{fx["english"], fx["hindi"], fx["urdu"], fx["longest"]}
+	cases = append(cases, facts.Default().All()...)
+	for _, b := range []*brand.Brand{nil, exampleBrand(t)} {
+		for _, f := range cases {
+			for _, size := range Sizes() {
+				img, err := Card(f, Options{Size: size, Brand: b})
+				if err != nil {
+					t.Fatal(err)
+				}
+				p := img.(*image.Paletted)
+				safe := want[size].pixels()
+				for y := range p.Rect.Dy() {
+					for x := range p.Rect.Dx() {
+						if p.Pix[y*p.Stride+x] != 0 && !(image.Point{x, y}).In(safe) {
+							t.Errorf("%s %s: pixel (%d, %d) is drawn, outside the safe area %v", f.ID, size, x, y, safe)
+							goto next
+						}
+					}
+				}
+			next:
+			}
+		}
+	}
+}

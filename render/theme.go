@@ -84,17 +84,40 @@ const maxBrandShare = 0.5
 // geometry is a card size's pixel dimensions and safe area.
 type geometry struct {
 	w, h int
-	// Margins as fractions of the short side (x) and of the height (y). Stories keep
-	// more room at the top and bottom, where apps overlay their own controls.
-	marginX, marginY float64
+	// Margins: the sides as a fraction of the short side, the top and bottom as
+	// fractions of the height. Stories keep more room at the top and bottom, where
+	// apps overlay their own controls.
+	marginX, marginTop, marginBottom float64
 }
 
 // geometries holds the card sizes. Every margin is at least 5% of the short side.
+// The safe area, where every element of a card lies (the rest is background):
+//
+//	size      card        left, right   top      bottom   why
+//	og        1200×630    54 px         54 px    54 px    8.5% of the height all round: a link
+//	                                                      preview covers nothing, some round its corners
+//	square    1080×1080   86 px         86 px    86 px    8% of the side all round
+//	portrait  1080×1350   86 px         95 px    95 px    7% of the height above and below
+//	story     1080×1920   86 px         250 px   340 px   clear of the profile row and of the reply
+//	                                                      bar and call to action that Stories apps
+//	                                                      draw over the top and bottom
+//
+// The story figures are Meta's: "leaving roughly 14% (250 pixels) of the top and
+// 20% (340 pixels) of the bottom of the image free from text, logos, or other
+// creative elements to avoid covering these elements with UI elements such as the
+// call-to-action" (Facebook Ads Guide, Facebook Stories and Instagram Stories image
+// ads, https://www.facebook.com/business/ads-guide/update/image/facebook-story).
+// TikTok publishes its safe zone as template files whose size depends on the ad's
+// caption and add-ons, not as numbers (TikTok Ads Manager help, "TikTok Auction
+// In-Feed Ads", https://ads.tiktok.com/help/article/tiktok-kyte-set-up-guide);
+// measurements published by others put its top risk at 130 to 250 px and its
+// bottom at 320 to 460 px, so 340 px clears TikTok's usual caption but not a long
+// one.
 var geometries = map[Size]geometry{
-	SizeOG:       {w: 1200, h: 630, marginX: 0.085, marginY: 0.085},
-	SizeSquare:   {w: 1080, h: 1080, marginX: 0.08, marginY: 0.08},
-	SizePortrait: {w: 1080, h: 1350, marginX: 0.08, marginY: 0.07},
-	SizeStory:    {w: 1080, h: 1920, marginX: 0.08, marginY: 0.12},
+	SizeOG:       {w: 1200, h: 630, marginX: 0.085, marginTop: 0.085, marginBottom: 0.085},
+	SizeSquare:   {w: 1080, h: 1080, marginX: 0.08, marginTop: 0.08, marginBottom: 0.08},
+	SizePortrait: {w: 1080, h: 1350, marginX: 0.08, marginTop: 0.07, marginBottom: 0.07},
+	SizeStory:    {w: 1080, h: 1920, marginX: 0.08, marginTop: 250.0 / 1920, marginBottom: 340.0 / 1920},
 }
 
 // unit returns u in pixels: a hundredth of the card's reading width, the smaller of
@@ -110,16 +133,11 @@ func (g geometry) unit() float64 {
 
 // safe returns the safe area: the card less its margins, in whole pixels.
 func (g geometry) safe() rect {
-	short := g.w
-	if g.h < short {
-		short = g.h
-	}
-	mx := math.Round(g.marginX * float64(short))
-	my := math.Round(g.marginY * float64(g.h))
-	if min := float64(short) * 0.05; my < min {
-		my = min
-	}
-	return rect{mx, my, float64(g.w) - mx, float64(g.h) - my}
+	short := float64(min(g.w, g.h))
+	mx := math.Round(g.marginX * short)
+	top := math.Max(math.Round(g.marginTop*float64(g.h)), short*0.05)
+	bottom := math.Max(math.Round(g.marginBottom*float64(g.h)), short*0.05)
+	return rect{mx, top, float64(g.w) - mx, float64(g.h) - bottom}
 }
 
 // leading returns the line pitch in ems for a paragraph using the given scripts.
