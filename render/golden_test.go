@@ -26,26 +26,55 @@ type goldenCase struct {
 	opts Options
 }
 
-// goldenCases returns the golden images: the dataset fact on every size and theme,
-// the Hindi, Urdu and longest-text fixtures on every size in one theme each, and
-// the same in the example brand (see exampleBrandCases).
+// goldenFragmentID is the dataset fragment drawn on every size and theme, with its
+// context.
+const goldenFragmentID = "india-irresponsible-and-cowardly"
+
+// goldenCases returns the golden images: a whole-sentence fact and a fragment with
+// its context from the dataset on every size and theme, the other fragments on a
+// size each, the Hindi, Urdu and longest-text fixtures (with and without context)
+// on every size in one theme each, and the same in the example brand (see
+// exampleBrandCases).
 func goldenCases(t *testing.T) []goldenCase {
 	t.Helper()
 	f, ok := facts.Default().Lookup(goldenFactID)
 	if !ok {
 		t.Fatalf("dataset has no fact %q for the golden images", goldenFactID)
 	}
+	frag, ok := facts.Default().Lookup(goldenFragmentID)
+	if !ok {
+		t.Fatalf("dataset has no fact %q for the golden images", goldenFragmentID)
+	}
 	var cases []goldenCase
-	for _, size := range Sizes() {
-		for _, th := range Themes() {
-			cases = append(cases, goldenCase{fmt.Sprintf("%s-%s-%s", f.ID, size, th), f, Options{Size: size, Theme: th}})
+	for _, f := range []facts.Fact{f, frag} {
+		for _, size := range Sizes() {
+			for _, th := range Themes() {
+				cases = append(cases, goldenCase{fmt.Sprintf("%s-%s-%s", f.ID, size, th), f, Options{Size: size, Theme: th}})
+			}
 		}
+	}
+	for _, c := range []struct {
+		id    string
+		size  Size
+		theme Theme
+	}{
+		{"leavitt-decades-old-hostilities", SizeOG, ThemeDark},
+		{"leavitt-decades-old-hostilities", SizeStory, ThemeLight},
+		{"rubio-methods-to-de-escalate", SizeSquare, ThemeDark},
+		{"rubio-methods-to-de-escalate", SizePortrait, ThemeLight},
+	} {
+		f, ok := facts.Default().Lookup(c.id)
+		if !ok {
+			t.Fatalf("dataset has no fact %q for the golden images", c.id)
+		}
+		cases = append(cases, goldenCase{fmt.Sprintf("%s-%s-%s", f.ID, c.size, c.theme), f, Options{Size: c.size, Theme: c.theme}})
 	}
 	fx := loadFixtures(t)
 	for _, c := range []struct {
 		fixture string
 		theme   Theme
-	}{{"hindi", ThemeDark}, {"urdu", ThemeLight}, {"longest", ThemeDark}} {
+	}{{"hindi", ThemeDark}, {"urdu", ThemeLight}, {"longest", ThemeDark},
+		{"english-context", ThemeLight}, {"hindi-context", ThemeDark}, {"urdu-context", ThemeLight}} {
 		for _, size := range Sizes() {
 			cases = append(cases, goldenCase{fmt.Sprintf("fixture-%s-%s-%s", c.fixture, size, c.theme), fx[c.fixture], Options{Size: size, Theme: c.theme}})
 		}
@@ -74,6 +103,17 @@ func exampleBrandCases(t *testing.T, f facts.Fact, fx map[string]facts.Fact) []g
 			cases = append(cases, goldenCase{fmt.Sprintf("example-fixture-%s-%s-%s", c.fixture, size, c.theme), fx[c.fixture], Options{Size: size, Theme: c.theme, Brand: b}})
 		}
 	}
+	// A fragment with its context in the brand's themes and fonts.
+	frag, ok := facts.Default().Lookup(goldenFragmentID)
+	if !ok {
+		t.Fatalf("dataset has no fact %q for the golden images", goldenFragmentID)
+	}
+	for _, th := range ThemesFor(b) {
+		for _, size := range []Size{SizeOG, SizeStory} {
+			cases = append(cases, goldenCase{fmt.Sprintf("example-%s-%s-%s", frag.ID, size, th), frag, Options{Size: size, Theme: th, Brand: b}})
+		}
+	}
+	cases = append(cases, goldenCase{"example-fixture-urdu-context-og-dark", fx["urdu-context"], Options{Size: SizeOG, Theme: ThemeDark, Brand: b}})
 	return cases
 }
 

@@ -21,6 +21,10 @@ type content struct {
 	url     *para // the brand's URL as cards show it; may be empty
 	// logo is the brand's logo, nil for none.
 	logo *image.NRGBA
+
+	// before and after are the source's words around the quote (its context), in
+	// the quote's language and direction, set smaller and muted; may be empty.
+	before, after *para
 }
 
 // quoteMarks returns the opening and closing quotation marks for a language. Hindi
@@ -60,6 +64,19 @@ func sourceLine(f facts.Fact) string {
 	return "Source: " + src
 }
 
+// contextLines is the most lines the words before, or after, a quote may take.
+const contextLines = 3
+
+// contextRatio is how much larger than its context a quote is set, at least.
+const contextRatio = 1.25
+
+func boolFloat(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // join joins the non-empty parts with sep.
 func join(sep string, parts ...string) string {
 	out := ""
@@ -91,6 +108,8 @@ func (s *shaper) shapeContent(f facts.Fact) (*content, error) {
 		*dst, err = s.shape(text, paraStyle{weight: w, lang: lang, rtl: rtl, accentEnds: accent, field: field, role: role})
 	}
 	shape(&c.quote, open+q+close, "quote", regular, f.Language, c.rtl, true, roleQuote)
+	shape(&c.before, normalize(f.Context.Before), "context before", regular, f.Language, c.rtl, false, roleOther)
+	shape(&c.after, normalize(f.Context.After), "context after", regular, f.Language, c.rtl, false, roleOther)
 	name := speakerLine(f)
 	shape(&c.speaker, name, "speaker name", bold, "", isRTLText(name), false, roleNames)
 	role := roleLine(f)
@@ -278,7 +297,15 @@ func arrange(c *content, size Size, th theme) (*layout, error) {
 	ruleW, ruleH := math.Round(sc.RuleWidth*u), math.Max(2, math.Round(sc.RuleHeight*u))
 	quoteGap, ruleGap := math.Round(sc.QuoteGap*u), math.Round(sc.RuleGap*u)
 	nameSize, roleSize := sc.Name*u, sc.Role*u
-	var speaker, role, quote *block
+	// The context (the source's words before and after the quote) is set in the
+	// secondary style, up to the role's size and at most contextLines lines each,
+	// and always smaller than the quote: when the quote has to be set small, the
+	// context shrinks with it, to the footer's smallest size.
+	contextGap := math.Round(sc.QuoteGap * u / 2)
+	contextSize, contextMin := sc.Role*u, sc.MetaMin*u
+	hasBefore, hasAfter := len(c.before.words) > 0, len(c.after.words) > 0
+	var speaker, role, quote, before, after *block
+	namesShrunk := false
 	for pass := 0; ; pass++ {
 		var ok bool
 		speaker, ok = c.speaker.fitBlock("speaker", inkText, box{width: colW, maxLines: 2}, min(sc.Role*u, nameSize), nameSize, sc.leading(c.speaker.scripts), right)
@@ -289,21 +316,46 @@ func arrange(c *content, size Size, th theme) (*layout, error) {
 		if !ok {
 			return nil, fail("role", "more than 2 lines at %.1f px", min(sc.Meta*u, roleSize))
 		}
+		before, ok = c.before.fitBlock("before", inkMuted, box{width: colW, maxLines: contextLines}, contextMin, contextSize, sc.leading(c.before.scripts), right)
+		if !ok {
+			return nil, fail("context", "the words before the quote take more than %d lines at %.1f px", contextLines, contextMin)
+		}
+		after, ok = c.after.fitBlock("after", inkMuted, box{width: colW, maxLines: contextLines}, contextMin, contextSize, sc.leading(c.after.scripts), right)
+		if !ok {
+			return nil, fail("context", "the words after the quote take more than %d lines at %.1f px", contextLines, contextMin)
+		}
 		attrH := ruleH + ruleGap + speaker.box.h()
 		if len(c.role.words) > 0 {
 			attrH += lineGap + role.box.h()
 		}
-		quoteRoom := groupBottom - safe.y0 - quoteGap - attrH - 2 // 2: whole-pixel rounding of the placements below
+		contextH := 0.0
+		if hasBefore {
+			contextH += before.box.h() + contextGap + 1
+		}
+		if hasAfter {
+			contextH += after.box.h() + contextGap + 1
+		}
+		quoteRoom := groupBottom - safe.y0 - quoteGap - attrH - contextH - 2 // 2: whole-pixel rounding of the placements below
 		quote, ok = c.quote.fitBlock("quote", inkText, box{width: colW, height: quoteRoom}, sc.QuoteMin*u, sc.QuoteMax*u, sc.leading(c.quote.scripts), right)
 		if !ok {
 			return nil, fail("quote", "more than %.0f px tall at the minimum %.1f px", quoteRoom, sc.QuoteMin*u)
 		}
-		if pass > 0 || quote.size >= nameSize {
+		again := false
+		if !namesShrunk && quote.size < nameSize {
+			nameSize = max(quote.size, date.size)
+			roleSize = date.size // the footer's size
+			namesShrunk, again = true, true
+		}
+		if top := max(before.size*boolFloat(hasBefore), after.size*boolFloat(hasAfter)); top > 0 && quote.size < top*contextRatio-eps && contextSize > contextMin+eps {
+			contextSize = max(contextMin, math.Floor(quote.size/contextRatio/fitStep)*fitStep)
+			again = true
+		}
+		if !again || pass > 8 {
 			break
 		}
-		nameSize = max(quote.size, date.size)
-		roleSize = date.size // the footer's size
-
+	}
+	if (hasBefore && before.size >= quote.size) || (hasAfter && after.size >= quote.size) {
+		return nil, fail("context", "the quote (%.1f px) would not be larger than its context", quote.size)
 	}
 
 	// Centre the group in its room, a little above the middle.
@@ -312,10 +364,27 @@ func arrange(c *content, size Size, th theme) (*layout, error) {
 		attrH += lineGap + role.box.h()
 	}
 	groupH := quote.box.h() + quoteGap + attrH
+	if hasBefore {
+		groupH += before.box.h() + contextGap + 1
+	}
+	if hasAfter {
+		groupH += after.box.h() + contextGap + 1
+	}
 	top := safe.y0 + math.Floor((groupBottom-safe.y0-groupH-2)*0.45)
+	if hasBefore {
+		placeX(before, safe.x0, colW)
+		placeY(before, top)
+		top = before.box.y1 + contextGap
+	}
 	placeX(quote, safe.x0, colW)
 	placeY(quote, top)
-	ruleY := math.Ceil(quote.box.y1 + quoteGap)
+	bottom := quote
+	if hasAfter {
+		placeX(after, safe.x0, colW)
+		placeY(after, quote.box.y1+contextGap)
+		bottom = after
+	}
+	ruleY := math.Ceil(bottom.box.y1 + quoteGap)
 	ruleX := safe.x0
 	if c.rtl {
 		ruleX = safe.x1 - ruleW
@@ -326,7 +395,7 @@ func arrange(c *content, size Size, th theme) (*layout, error) {
 	placeX(role, safe.x0, colW)
 	placeY(role, speaker.box.y1+lineGap)
 
-	for _, b := range append([]*block{quote, speaker, role, date, source}, bc.blocks()...) {
+	for _, b := range append([]*block{before, quote, after, speaker, role, date, source}, bc.blocks()...) {
 		if len(b.lines) > 0 && !b.box.empty() { // text of only invisible characters draws nothing
 			l.text = append(l.text, b)
 		}

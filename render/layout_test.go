@@ -1,6 +1,7 @@
 package render
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -25,7 +26,7 @@ func layoutCases(t *testing.T) []layoutCase {
 		out = append(out, layoutCase{"dataset/" + f.ID, f})
 	}
 	fx := loadFixtures(t)
-	for _, name := range []string{"english", "hindi", "urdu", "longest"} {
+	for _, name := range []string{"english", "hindi", "urdu", "longest", "english-context", "hindi-context", "urdu-context"} {
 		out = append(out, layoutCase{"fixture/" + name, fx[name]})
 	}
 	long := fx["longest"]
@@ -38,8 +39,22 @@ func layoutCases(t *testing.T) []layoutCase {
 		f.Quote = strings.Join(ws[:n], " ")
 		out = append(out, layoutCase{fmt.Sprintf("words/%03d", n), f})
 	}
+	// The same words between the longest context a fixture has.
+	ctx := fx["english-context"].Context
+	for n := 1; n <= contextWords; n += 3 {
+		f := long
+		f.Quote = strings.Join(ws[:n], " ")
+		f.Context = ctx
+		out = append(out, layoutCase{fmt.Sprintf("context-words/%03d", n), f})
+	}
 	return out
 }
+
+// contextWords is how many of the longest fixture's words every card size holds
+// between the longest context of the fixtures (about 250 characters; the og card
+// is the first to run out of room). Past it, Card fails with a *FitError
+// (TestContextDoesNotFit) rather than clip.
+const contextWords = 43
 
 // testShaper returns a shaper for the test and puts it back when the test ends.
 func testShaper(t testing.TB) *shaper {
@@ -111,6 +126,35 @@ func checkLayout(t *testing.T, name string, s *shaper, c *content, l *layout) {
 	if !l.logo.empty() {
 		boxes = append(boxes, named{"logo", l.logo})
 	}
+	// The quote's context is set smaller than it, above and below it in reading
+	// order.
+	var quote *block
+	for _, b := range l.text {
+		if b.name == "quote" {
+			quote = b
+		}
+	}
+	if quote == nil {
+		t.Errorf("%s: no quote on the card", name)
+		return
+	}
+	for _, b := range l.text {
+		if (b.name == "before" || b.name == "after") && b.size >= quote.size {
+			t.Errorf("%s: the context (%s) is set at %.1f px, not smaller than the quote's %.1f px", name, b.name, b.size, quote.size)
+		}
+		switch {
+		case b.name == "before" && b.box.y1 > quote.box.y0:
+			t.Errorf("%s: the words before the quote are not above it", name)
+		case b.name == "after" && b.box.y0 < quote.box.y1:
+			t.Errorf("%s: the words after the quote are not below it", name)
+		}
+	}
+	if p := c.before; len(p.words) > 0 && !hasBlock(l, "before") {
+		t.Errorf("%s: the words before the quote are not on the card", name)
+	}
+	if p := c.after; len(p.words) > 0 && !hasBlock(l, "after") {
+		t.Errorf("%s: the words after the quote are not on the card", name)
+	}
 	for i, a := range boxes {
 		if a.box.empty() {
 			t.Errorf("%s: %s box %v is empty", name, a.what, a.box)
@@ -143,6 +187,15 @@ func checkLayout(t *testing.T, name string, s *shaper, c *content, l *layout) {
 	}
 }
 
+func hasBlock(l *layout, name string) bool {
+	for _, b := range l.text {
+		if b.name == name {
+			return true
+		}
+	}
+	return false
+}
+
 // isClusterContinuation reports whether rune i of p is shaped into a glyph
 // cluster that starts at an earlier rune (a vowel sign, a virama, a ligature).
 func isClusterContinuation(p *para, i int) bool {
@@ -163,6 +216,10 @@ func (c *content) para(name string) *para {
 	switch name {
 	case "quote":
 		return c.quote
+	case "before":
+		return c.before
+	case "after":
+		return c.after
 	case "speaker":
 		return c.speaker
 	case "role":
@@ -315,4 +372,17 @@ func (l *layout) find(name string) *block {
 		}
 	}
 	return nil
+}
+
+// TestContextDoesNotFit: a quote too long to fit with its context is refused with
+// a *FitError, never drawn clipped or without its context.
+func TestContextDoesNotFit(t *testing.T) {
+	fx := loadFixtures(t)
+	f := fx["longest"]
+	f.Context = fx["english-context"].Context
+	_, err := Card(f, Options{Size: SizeOG})
+	var fe *FitError
+	if !errors.As(err, &fe) {
+		t.Fatalf("Card(120 words with context) error = %v, want a *FitError", err)
+	}
 }

@@ -17,7 +17,7 @@ import (
 // Version is the renderer's output version. Bump it whenever the same fact and
 // options would give different bytes (layout, colours, fonts, encoding), so
 // cache keys that include it (see Fingerprint) change.
-const Version = "4"
+const Version = "5"
 
 // Card draws the card for f with opts (defaults filled in) and returns it as a
 // paletted image. It fails with an *OptionError for an unknown option, a
