@@ -2,15 +2,18 @@ package infra_test
 
 // The checks of template.yaml: its parsing and the rules every part follows;
 // template_build_test.go checks the functions, their build and their routes,
-// template_access_test.go the policies, the bucket, the CDN and the outputs.
+// template_access_test.go the policies, the bucket, the CDN and the outputs;
+// template_edge_test.go what keeps the edge and the functions' limits safe.
 
 import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"maps"
+	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -45,8 +48,16 @@ var intrinsicNames = []string{
 // form goformation itself uses for an intrinsic in a typed field: its JSON, base64
 // encoded (what cloudformation.Ref and cloudformation.Sub return). decodeIntrinsics
 // turns them back into objects.
+//
+// A typed field that holds a number (ReservedConcurrentExecutions, a throttling
+// limit) cannot hold that string, so an intrinsic that stands for a number (a Ref
+// to a Number parameter, an Fn::If with a number in a branch) becomes the number of
+// the parameter's default instead. The checks of such fields read rawDocument.
 func keepIntrinsics() *intrinsics.ProcessorOptions {
-	keep := func(name string, input, _ any) any {
+	keep := func(name string, input, template any) any {
+		if n, ok := numberIntrinsic(name, input, template); ok {
+			return n
+		}
 		b, err := json.Marshal(map[string]any{name: input})
 		if err != nil {
 			return nil
@@ -58,6 +69,52 @@ func keepIntrinsics() *intrinsics.ProcessorOptions {
 		opts.IntrinsicHandlerOverrides[name] = keep
 	}
 	return opts
+}
+
+// numberIntrinsic returns the number an intrinsic stands for, if it stands for one:
+// the default of a Number parameter it refers to, or a number in an Fn::If branch
+// (inner intrinsics are already processed when the outer one is).
+func numberIntrinsic(name string, input, template any) (float64, bool) {
+	switch name {
+	case "Ref":
+		id, _ := input.(string)
+		doc, _ := template.(map[string]any)
+		params, _ := doc["Parameters"].(map[string]any)
+		p, _ := params[id].(map[string]any)
+		if p["Type"] != "Number" {
+			return 0, false
+		}
+		n, err := strconv.ParseFloat(fmt.Sprint(p["Default"]), 64)
+		return n, err == nil
+	case "Fn::If":
+		args, _ := input.([]any)
+		for _, a := range args[min(1, len(args)):] {
+			if n, ok := a.(float64); ok {
+				return n, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// rawDocument returns template.yaml as plain JSON values with every intrinsic as
+// written ({"Ref": "X"}), before goformation processes or types anything: for the
+// checks of fields that keepIntrinsics cannot keep.
+func rawDocument(t testing.TB) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(templateFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := intrinsics.ProcessYAML(data, &intrinsics.ProcessorOptions{NoProcess: true})
+	if err != nil {
+		t.Fatalf("parse %s: %v", templateFile, err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatalf("parse %s: %v", templateFile, err)
+	}
+	return doc
 }
 
 // decodeIntrinsics returns v with every intrinsic kept by keepIntrinsics, at any
