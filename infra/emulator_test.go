@@ -13,13 +13,13 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/factcard/factcard/functions/testsupport/logbuf"
+	"github.com/factcard/factcard/functions/testsupport/proc"
 )
 
 // EnvRIE is the environment variable holding the path of the aws-lambda-rie
@@ -35,72 +35,42 @@ const testVersion = "infra-test"
 // as the template's Timeout does on Lambda. Generate stops a few seconds before it.
 const functionTimeout = 60
 
-// rieBinary returns the path of aws-lambda-rie, skipping t without it.
+// rieBinary returns the path of aws-lambda-rie: $FACTCARD_RIE, else
+// aws-lambda-rie on PATH; without it t skips (proc.Tool).
 func rieBinary(t *testing.T) string {
 	t.Helper()
-	bin := os.Getenv(EnvRIE)
-	if bin == "" {
-		t.Skip("aws-lambda-rie not found: run `make test` or set " + EnvRIE)
-	}
-	if _, err := os.Stat(bin); err != nil {
-		t.Skipf("aws-lambda-rie not found (%v): run `make test` or set %s", err, EnvRIE)
-	}
-	return bin
+	return proc.Tool(t, EnvRIE, "aws-lambda-rie")
 }
-
-var (
-	buildOnce sync.Once
-	buildDir  string
-	buildErr  error
-)
 
 // TestMain removes the bootstraps built for the tests.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if buildDir != "" {
-		os.RemoveAll(buildDir)
-	}
-	os.Exit(code)
+func TestMain(m *testing.M) { proc.Main(m) }
+
+// bootstraps are the functions' bootstraps, built once per test binary as
+// `make build` builds them (-tags lambda.norpc, -trimpath, static) but for
+// this machine, so that they run here; the deployed build is linux/arm64.
+var bootstraps = map[string]*proc.Binary{
+	"api":      bootstrapBinary("api"),
+	"generate": bootstrapBinary("generate"),
 }
 
-// bootstrap returns the path of a function's bootstrap ("api" or "generate"),
-// built once per test binary as `make build` builds it (-tags lambda.norpc,
-// -trimpath, static) but for this machine, so that it runs here; the deployed
-// build is linux/arm64.
+func bootstrapBinary(function string) *proc.Binary {
+	return &proc.Binary{
+		Dir:   "..", // the module root
+		Pkg:   "./functions/" + function,
+		Name:  "bootstrap",
+		Env:   []string{"CGO_ENABLED=0", "GOOS=" + runtime.GOOS, "GOARCH=" + runtime.GOARCH},
+		Flags: []string{"-tags", "lambda.norpc", "-trimpath", "-ldflags", "-X main.version=" + testVersion},
+	}
+}
+
+// bootstrap returns the path of a function's bootstrap ("api" or "generate").
 func bootstrap(t *testing.T, function string) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		start := time.Now()
-		buildDir, buildErr = buildBootstraps()
-		t.Logf("built the api and generate bootstraps in %v", time.Since(start).Round(time.Millisecond))
-	})
-	if buildErr != nil {
-		t.Fatalf("build bootstraps: %v", buildErr)
+	b, ok := bootstraps[function]
+	if !ok {
+		t.Fatalf("no bootstrap for %s", function)
 	}
-	path := filepath.Join(buildDir, function, "bootstrap")
-	if _, err := os.Stat(path); err != nil {
-		t.Fatalf("no bootstrap for %s: %v", function, err)
-	}
-	return path
-}
-
-// buildBootstraps builds both functions into a new temporary folder.
-func buildBootstraps() (string, error) {
-	dir, err := os.MkdirTemp("", "factcard-bootstraps-")
-	if err != nil {
-		return "", err
-	}
-	for _, fn := range []string{"api", "generate"} {
-		cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath",
-			"-ldflags", "-X main.version="+testVersion,
-			"-o", filepath.Join(dir, fn, "bootstrap"), "./functions/"+fn)
-		cmd.Dir = ".." // the module root
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+runtime.GOOS, "GOARCH="+runtime.GOARCH)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return dir, fmt.Errorf("go build ./functions/%s: %v\n%s", fn, err, out)
-		}
-	}
-	return dir, nil
+	return b.Path(t)
 }
 
 // emulator is aws-lambda-rie running one function's bootstrap, listening on
@@ -109,9 +79,8 @@ func buildBootstraps() (string, error) {
 type emulator struct {
 	name   string
 	addr   string // the emulator's invoke address, 127.0.0.1:PORT
-	cmd    *exec.Cmd
+	proc   *proc.Process
 	out    *logbuf.Buffer
-	exited chan struct{}
 	client *http.Client
 
 	mu sync.Mutex // held during an invocation
@@ -136,80 +105,53 @@ func startEmulator(t *testing.T, name, rie, bootstrap string, env []string) *emu
 		"AWS_LAMBDA_LOG_LEVEL=INFO",
 	}
 	env = append(base, env...)
-	var lastErr error
-	for range 3 { // another process may take a free port before the emulator does
-		e, err := launch(name, rie, bootstrap, tmp, env)
-		if err == nil {
-			t.Cleanup(func() {
-				for _, pid := range e.stop() {
-					t.Errorf("%s: bootstrap (pid %d) is still running after the emulator stopped", name, pid)
-				}
-				if t.Failed() {
-					t.Logf("%s emulator output (last 32 KiB):\n%s", name, tail(e.output(), 32<<10))
-				}
-			})
-			return e
-		}
-		lastErr = err
-		if !strings.Contains(err.Error(), "address already in use") {
-			break
-		}
+	// Another process may take a free port before the emulator does.
+	e, err := proc.OnFreePorts(2, func(ports []int) (*emulator, error) {
+		return launch(name, rie, bootstrap, tmp, env, ports)
+	})
+	if err != nil {
+		t.Fatalf("start aws-lambda-rie for %s: %v", name, err)
 	}
-	t.Fatalf("start aws-lambda-rie for %s: %v", name, lastErr)
-	return nil
+	t.Cleanup(func() {
+		for _, pid := range e.stop() {
+			t.Errorf("%s: bootstrap (pid %d) is still running after the emulator stopped", name, pid)
+		}
+		if t.Failed() {
+			t.Logf("%s emulator output (last 32 KiB):\n%s", name, tail(e.output(), 32<<10))
+		}
+	})
+	return e
 }
 
-// launch starts the emulator on two free loopback ports and waits for it.
-func launch(name, rie, bootstrap, dir string, env []string) (*emulator, error) {
-	ports, err := freePorts(2)
-	if err != nil {
-		return nil, err
-	}
+// launch starts the emulator on two loopback ports and waits until it accepts
+// invocations.
+func launch(name, rie, bootstrap, dir string, env []string, ports []int) (*emulator, error) {
 	e := &emulator{
-		name:   name,
-		addr:   net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[0])),
-		out:    new(logbuf.Buffer),
-		exited: make(chan struct{}),
+		name: name,
+		addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[0])),
+		out:  new(logbuf.Buffer),
 		client: &http.Client{
 			Timeout:   2 * time.Minute,
 			Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 1},
 		},
 	}
 	// Both addresses explicit: the emulator's default listens on every interface.
-	e.cmd = exec.Command(rie,
+	cmd := exec.Command(rie,
 		"--runtime-interface-emulator-address", e.addr,
 		"--runtime-api-address", net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[1])),
 		bootstrap)
-	e.cmd.Env = env // the emulator passes its environment to the bootstrap
-	e.cmd.Dir = dir
-	e.cmd.Stdout = e.out
-	e.cmd.Stderr = e.out
+	cmd.Env = env // the emulator passes its environment to the bootstrap
+	cmd.Dir = dir
+	cmd.Stdout = e.out
+	cmd.Stderr = e.out
 	// Its own process group, so stop can signal it and nothing else.
-	e.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := e.cmd.Start(); err != nil {
-		return nil, err
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	p, err := proc.Start(cmd, 10*time.Second, proc.Listening(e.addr))
+	if err != nil {
+		return nil, fmt.Errorf("%w; its output:\n%s", err, e.output())
 	}
-	go func() {
-		e.cmd.Wait()
-		close(e.exited)
-	}()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", e.addr, 100*time.Millisecond)
-		if err == nil {
-			c.Close()
-			return e, nil
-		}
-		select {
-		case <-e.exited:
-			return nil, fmt.Errorf("aws-lambda-rie exited (%v) before accepting invocations:\n%s", e.cmd.ProcessState, e.output())
-		case <-time.After(10 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			e.stop()
-			return nil, fmt.Errorf("aws-lambda-rie not accepting invocations on %s after 10s:\n%s", e.addr, e.output())
-		}
-	}
+	e.proc = p
+	return e, nil
 }
 
 // stop kills the emulator and the bootstraps it started (each in a process group
@@ -217,17 +159,14 @@ func launch(name, rie, bootstrap, dir string, env []string) (*emulator, error) {
 // are still running a moment later (none, unless something is wrong).
 func (e *emulator) stop() []int {
 	e.client.CloseIdleConnections()
-	pid := e.cmd.Process.Pid
+	pid := e.proc.Cmd.Process.Pid
 	children := childPIDs(pid)
 	for _, c := range children {
 		syscall.Kill(-c, syscall.SIGKILL)
 		syscall.Kill(c, syscall.SIGKILL)
 	}
 	syscall.Kill(-pid, syscall.SIGKILL)
-	select {
-	case <-e.exited:
-	case <-time.After(10 * time.Second):
-	}
+	e.proc.Stop() // waits for it to exit
 	var alive []int
 	deadline := time.Now().Add(2 * time.Second)
 	for _, c := range children {
@@ -343,26 +282,6 @@ func newRequestID(t *testing.T) string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
-// freePorts returns n distinct free TCP ports on 127.0.0.1.
-func freePorts(n int) ([]int, error) {
-	var ports []int
-	var ls []net.Listener
-	defer func() {
-		for _, l := range ls {
-			l.Close()
-		}
-	}()
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, fmt.Errorf("find a free port: %w", err)
-		}
-		ls = append(ls, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	return ports, nil
-}
-
 // childPIDs returns the processes whose parent is pid (Linux /proc).
 func childPIDs(pid int) []int {
 	entries, _ := os.ReadDir("/proc")
@@ -387,17 +306,8 @@ func running(pid int) bool {
 
 // procStat returns the state and parent of pid from /proc/PID/stat.
 func procStat(pid int) (state string, ppid int, ok bool) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	f, err := proc.StatFields(pid)
 	if err != nil {
-		return "", 0, false
-	}
-	// "pid (comm) state ppid ...": comm may hold spaces and parentheses.
-	i := bytes.LastIndexByte(b, ')')
-	if i < 0 {
-		return "", 0, false
-	}
-	f := strings.Fields(string(b[i+1:]))
-	if len(f) < 2 {
 		return "", 0, false
 	}
 	ppid, err = strconv.Atoi(f[1])

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/functions/testsupport/proc"
 	"github.com/factcard/factcard/render"
 )
 
@@ -89,8 +90,9 @@ func TestBenchReport(t *testing.T) {
 	fmt.Fprintf(&out, "| `factcard render %s -o card.png`, start to written card (cold start, 11 runs) | %s | peak RSS %s |\n",
 		all[0].ID, millis(float64(wall.Nanoseconds())), mib(rss))
 	for _, fn := range []string{"api", "generate"} {
-		path := buildBinary(t, "../../functions/"+fn, "bootstrap-"+fn,
-			[]string{"CGO_ENABLED=0", "GOOS=linux", "GOARCH=arm64"}, "-tags", "lambda.norpc")
+		path := (&proc.Binary{Dir: "../..", Pkg: "./functions/" + fn, Name: "bootstrap",
+			Env:   []string{"CGO_ENABLED=0", "GOOS=linux", "GOARCH=arm64"},
+			Flags: []string{"-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w"}}).Path(t)
 		st, err := os.Stat(path)
 		if err != nil {
 			t.Fatal(err)
@@ -156,24 +158,6 @@ func medianBytes(t *testing.T, all []facts.Fact, opts render.Options) int {
 	}
 	slices.Sort(sizes)
 	return sizes[len(sizes)/2]
-}
-
-// buildBinary builds the main package in dir as the release builds do, skipping
-// when there is no go command to build with.
-func buildBinary(t *testing.T, dir, name string, env []string, flags ...string) string {
-	t.Helper()
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("the go command is not on PATH: it is needed to build the binary")
-	}
-	out := filepath.Join(t.TempDir(), name)
-	args := append([]string{"build", "-trimpath", "-ldflags", "-s -w", "-o", out}, flags...)
-	cmd := exec.Command("go", append(args, ".")...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build %s: %v\n%s", dir, err, b)
-	}
-	return out
 }
 
 // coldStart runs `factcard render ID` n times and returns the median wall time from

@@ -1,9 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -27,6 +27,7 @@ import (
 	"github.com/factcard/factcard/functions/cards"
 	"github.com/factcard/factcard/functions/storage/storagetest"
 	"github.com/factcard/factcard/functions/testsupport/logbuf"
+	"github.com/factcard/factcard/functions/testsupport/proc"
 	"github.com/factcard/factcard/functions/testsupport/s3server"
 	"github.com/factcard/factcard/render"
 )
@@ -248,19 +249,25 @@ func badLogLines(log string) []string {
 	return bad
 }
 
-// buildFactcard builds the factcard binary from this package into a
-// temporary directory and returns its path.
+// TestMain builds factcard once for the tests that run it, and removes it after.
+func TestMain(m *testing.M) { proc.Main(m) }
+
+// factcardBinary is factcard, built from this package as the release builds
+// build it.
+var factcardBinary = &proc.Binary{Pkg: ".", Name: "factcard", Flags: []string{"-trimpath", "-ldflags", "-s -w"}}
+
+// buildFactcard returns the path of the factcard binary built from this
+// package.
 func buildFactcard(t *testing.T) string {
 	t.Helper()
-	return buildBinary(t, ".", "factcard", nil)
+	return factcardBinary.Path(t)
 }
 
 // serveProc is a running `factcard serve` process.
 type serveProc struct {
-	cmd    *exec.Cmd
-	url    string        // http://127.0.0.1:PORT
-	log    logSink       // its standard error
-	exited chan struct{} // closed when it has exited
+	*proc.Process
+	url string  // http://127.0.0.1:PORT
+	log logSink // its standard error
 }
 
 // logSink takes a process's standard error and tells what it kept of it.
@@ -270,7 +277,7 @@ type logSink interface {
 }
 
 // servingLine is what serve prints on standard output once it listens.
-var servingLine = regexp.MustCompile(`^factcard serving \d+ facts on (http://127\.0\.0\.1:\d+) `)
+var servingLine = regexp.MustCompile(`(?m)^factcard serving \d+ facts on (http://127\.0\.0\.1:\d+) `)
 
 // startServe starts `factcard serve --addr 127.0.0.1:0` with env added to
 // this process's environment, and waits until it says where it serves. It is
@@ -283,67 +290,41 @@ func startServe(t *testing.T, bin string, env []string) *serveProc {
 // startServeWith is startServe with standard error going to log.
 func startServeWith(t *testing.T, bin string, env []string, log logSink) *serveProc {
 	t.Helper()
-	p := &serveProc{log: log, exited: make(chan struct{})}
-	p.cmd = exec.Command(bin, "serve", "--addr", "127.0.0.1:0")
-	p.cmd.Env = append(os.Environ(), env...)
-	p.cmd.Stderr = log
-	stdout, err := p.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.cmd.Start(); err != nil {
-		t.Fatalf("start factcard serve: %v", err)
-	}
-	urls := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := servingLine.FindStringSubmatch(sc.Text()); m != nil {
-				select {
-				case urls <- m[1]:
-				default:
-				}
-			}
+	sp := &serveProc{log: log}
+	var stdout logbuf.Buffer
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout = &stdout
+	cmd.Stderr = log
+	p, err := proc.Start(cmd, 30*time.Second, func() error {
+		m := servingLine.FindStringSubmatch(stdout.String())
+		if m == nil {
+			return errors.New("factcard serve has not said where it serves")
 		}
-		io.Copy(io.Discard, stdout)
-	}()
-	go func() {
-		p.cmd.Wait()
-		close(p.exited)
-	}()
-	t.Cleanup(func() {
-		select {
-		case <-p.exited:
-		default:
-			p.cmd.Process.Kill()
-			<-p.exited
-		}
+		sp.url = m[1]
+		return nil
 	})
-	select {
-	case p.url = <-urls:
-		return p
-	case <-p.exited:
-		t.Fatalf("factcard serve exited (%v) before serving; stderr:\n%s", p.cmd.ProcessState, log.String())
-	case <-time.After(30 * time.Second):
-		t.Fatalf("factcard serve did not say where it serves within 30s; stderr:\n%s", log.String())
+	if err != nil {
+		t.Fatalf("%v; stderr:\n%s", err, log.String())
 	}
-	return nil
+	sp.Process = p
+	t.Cleanup(p.Stop)
+	return sp
 }
 
 // stop sends SIGTERM and waits for the process to exit; it returns the exit
 // code, or -1 if it did not exit within 20s (it is then killed).
 func (p *serveProc) stop(t *testing.T) int {
 	t.Helper()
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Errorf("SIGTERM: %v", err)
 	}
 	select {
-	case <-p.exited:
-		return p.cmd.ProcessState.ExitCode()
+	case <-p.Exited():
+		return p.Cmd.ProcessState.ExitCode()
 	case <-time.After(20 * time.Second):
 		t.Errorf("factcard serve still running 20s after SIGTERM")
-		p.cmd.Process.Kill()
-		<-p.exited
+		p.Stop()
 		return -1
 	}
 }
@@ -351,15 +332,9 @@ func (p *serveProc) stop(t *testing.T) int {
 // readCPU returns the CPU time the process has used, user and system (fields
 // 14 and 15 of /proc/PID/stat, in clock ticks of 10 ms).
 func (p *serveProc) readCPU() (time.Duration, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
+	fields, err := proc.StatFields(p.Cmd.Process.Pid)
 	if err != nil {
 		return 0, err
-	}
-	// The command name, field 2, is in parentheses and may hold spaces.
-	i := bytes.LastIndexByte(b, ')')
-	fields := strings.Fields(string(b[i+1:]))
-	if len(fields) < 13 {
-		return 0, fmt.Errorf("short /proc/%d/stat", p.cmd.Process.Pid)
 	}
 	var ticks int64
 	for _, f := range fields[11:13] { // utime and stime: fields 14 and 15
@@ -375,7 +350,7 @@ func (p *serveProc) readCPU() (time.Duration, error) {
 // readRSS returns the process's resident set size in bytes (VmRSS in
 // /proc/PID/status).
 func (p *serveProc) readRSS() (int64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.Cmd.Process.Pid))
 	if err != nil {
 		return 0, err
 	}
@@ -388,5 +363,5 @@ func (p *serveProc) readRSS() (int64, error) {
 			return kb << 10, nil
 		}
 	}
-	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", p.cmd.Process.Pid)
+	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", p.Cmd.Process.Pid)
 }

@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -29,6 +28,7 @@ import (
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/functions/testsupport/logbuf"
+	"github.com/factcard/factcard/functions/testsupport/proc"
 )
 
 // screenshotDir holds the browser test's full-page screenshots, for people to look
@@ -83,21 +83,11 @@ func TestBrowser(t *testing.T) {
 	}
 }
 
-// chromiumPath is the Chromium to drive: $FACTCARD_CHROMIUM, else chromium on the
-// PATH. It skips the test when there is none.
+// chromiumPath is the Chromium to drive: $FACTCARD_CHROMIUM, else chromium on
+// the PATH. Without it the test skips, saying so (proc.Tool).
 func chromiumPath(t *testing.T) string {
 	t.Helper()
-	if p := os.Getenv("FACTCARD_CHROMIUM"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			t.Fatalf("FACTCARD_CHROMIUM: %v", err)
-		}
-		return p
-	}
-	p, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Skip("chromium not found: run `make test` or set FACTCARD_CHROMIUM")
-	}
-	return p
+	return proc.Tool(t, "FACTCARD_CHROMIUM", "chromium")
 }
 
 // longestQuote is the fact whose quote has the most characters: the one most

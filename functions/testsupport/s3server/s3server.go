@@ -14,20 +14,18 @@
 //	proxy.SetMode(faultproxy.Down) // S3 is down
 //
 // The versitygw binary is built by `make tools`; `make test` passes its path in
-// FACTCARD_VERSITYGW. Without it, Start skips the test, saying so.
+// FACTCARD_VERSITYGW. Without it, Start skips the test, saying so (proc.Tool).
 package s3server
 
 import (
 	"context"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -40,6 +38,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/factcard/factcard/functions/testsupport/logbuf"
+	"github.com/factcard/factcard/functions/testsupport/proc"
 )
 
 // EnvBinary is the environment variable holding the path of the versitygw
@@ -73,59 +72,42 @@ type Server struct {
 	// file per object.
 	Dir string
 
-	cmd    *exec.Cmd
-	exited chan struct{} // closed when the process has exited
-	log    *logbuf.Buffer
-	stop   sync.Once
-	tmp    string
+	proc *proc.Process
+	log  *logbuf.Buffer
+	tmp  string
 }
 
-// Start starts versitygw from $FACTCARD_VERSITYGW on a free 127.0.0.1 port with
-// an empty root under t.TempDir(), waits until it answers and registers its
-// stop with t.Cleanup; on failure of the test its log is shown. Without the
-// binary it skips t.
+// Start starts versitygw on a free 127.0.0.1 port with an empty root under
+// t.TempDir(), waits until it answers and registers its stop with t.Cleanup;
+// on failure of the test its log is shown. The binary is $FACTCARD_VERSITYGW,
+// else versitygw on PATH (proc.Tool); without it Start skips t, or fails it
+// under FACTCARD_REQUIRE_TOOLS=1.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	bin := os.Getenv(EnvBinary)
-	if bin == "" {
-		t.Skip("versitygw not found: run `make test` or set " + EnvBinary)
-	}
-	if _, err := os.Stat(bin); err != nil {
-		t.Skipf("versitygw not found (%v): run `make tools` or `make test`, or set %s", err, EnvBinary)
-	}
+	bin := proc.Tool(t, EnvBinary, "versitygw")
 	tmp := t.TempDir()
-	// Another process may take the free port between our probe and the
-	// server's listen; then try another.
-	var lastErr error
-	for attempt := range 3 {
+	attempt := 0
+	s, err := proc.OnFreePorts(1, func(ports []int) (*Server, error) {
+		attempt++
 		dir := filepath.Join(tmp, fmt.Sprintf("root%d", attempt))
 		if err := os.Mkdir(dir, 0o755); err != nil {
-			t.Fatalf("s3server: %v", err)
+			return nil, err
 		}
-		s, err := start(bin, dir, tmp)
-		if err == nil {
-			t.Cleanup(func() {
-				s.Stop()
-				if t.Failed() {
-					t.Logf("versitygw log:\n%s", s.Log())
-				}
-			})
-			return s
-		}
-		lastErr = err
-		if !strings.Contains(err.Error(), "address already in use") {
-			break
-		}
+		return start(bin, dir, tmp, ports[0])
+	})
+	if err != nil {
+		t.Fatalf("s3server: %v", err)
 	}
-	t.Fatalf("s3server: %v", lastErr)
-	return nil
+	t.Cleanup(func() {
+		s.Stop()
+		if t.Failed() {
+			t.Logf("versitygw log:\n%s", s.Log())
+		}
+	})
+	return s
 }
 
-func start(bin, dir, tmp string) (*Server, error) {
-	port, err := freePort()
-	if err != nil {
-		return nil, err
-	}
+func start(bin, dir, tmp string, port int) (*Server, error) {
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	s := &Server{
 		Endpoint:  "http://" + addr,
@@ -134,7 +116,6 @@ func start(bin, dir, tmp string) (*Server, error) {
 		SecretKey: SecretKey,
 		Region:    Region,
 		Dir:       dir,
-		exited:    make(chan struct{}),
 		log:       new(logbuf.Buffer),
 		tmp:       tmp,
 	}
@@ -143,7 +124,7 @@ func start(bin, dir, tmp string) (*Server, error) {
 	// reuse connections as they do with S3. Nothing else is enabled: no
 	// admin port, web UI, metrics, event or log webhooks, so the server
 	// reaches nothing beyond its directory.
-	s.cmd = exec.Command(bin,
+	cmd := exec.Command(bin,
 		"--access", s.AccessKey,
 		"--secret", s.SecretKey,
 		"--region", s.Region,
@@ -155,59 +136,22 @@ func start(bin, dir, tmp string) (*Server, error) {
 	)
 	// A clean environment: versitygw reads many settings from variables
 	// (ROOT_ACCESS_KEY, VGW_*, LOGFILE, WEBHOOK, ...) that must not leak in.
-	s.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + tmp, "TMPDIR=" + tmp}
-	s.cmd.Dir = tmp
-	s.cmd.Stdout = s.log
-	s.cmd.Stderr = s.log
-	if err := s.cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start versitygw: %w", err)
-	}
-	go func() {
-		s.cmd.Wait()
-		close(s.exited)
-	}()
-	if err := s.waitReady(); err != nil {
-		s.Stop()
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + tmp, "TMPDIR=" + tmp}
+	cmd.Dir = tmp
+	cmd.Stdout = s.log
+	cmd.Stderr = s.log
+	p, err := proc.Start(cmd, startTimeout, proc.HTTPOK(s.Endpoint+healthPath))
+	if err != nil {
 		return nil, fmt.Errorf("%w; versitygw log:\n%s", err, s.Log())
 	}
+	s.proc = p
 	return s, nil
-}
-
-// waitReady polls the health endpoint until the server answers 200.
-func (s *Server) waitReady() error {
-	client := &http.Client{Timeout: time.Second}
-	deadline := time.Now().Add(startTimeout)
-	for {
-		resp, err := client.Get(s.Endpoint + healthPath)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		select {
-		case <-s.exited:
-			return fmt.Errorf("versitygw exited before answering (%v)", s.cmd.ProcessState)
-		case <-time.After(10 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("versitygw did not answer on %s within %v (last: %v)", s.Endpoint, startTimeout, err)
-		}
-	}
 }
 
 // Stop kills the server and waits for it to exit. Start registers it with
 // t.Cleanup; call it earlier to take the server down. It is safe to call
 // more than once.
-func (s *Server) Stop() {
-	s.stop.Do(func() {
-		s.cmd.Process.Kill()
-		select {
-		case <-s.exited:
-		case <-time.After(10 * time.Second):
-		}
-	})
-}
+func (s *Server) Stop() { s.proc.Stop() }
 
 // Log returns what the server has printed so far.
 func (s *Server) Log() string { return s.log.String() }
@@ -287,13 +231,4 @@ func (s *Server) SetEnv(t testing.TB) {
 		k, v, _ := strings.Cut(kv, "=")
 		t.Setenv(k, v)
 	}
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("find a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/factcard/factcard/functions/testsupport/proc"
 	"github.com/factcard/factcard/functions/testsupport/s3server"
 )
 
@@ -20,6 +21,8 @@ func TestSkipWithoutBinary(t *testing.T) {
 	for _, bin := range []string{"", filepath.Join(t.TempDir(), "missing")} {
 		ok := t.Run("skips", func(t *testing.T) {
 			t.Setenv(s3server.EnvBinary, bin)
+			t.Setenv("PATH", t.TempDir()) // no versitygw there either
+			t.Setenv(proc.EnvRequireTools, "")
 			s3server.Start(t)
 			t.Errorf("Start with %s=%q did not skip", s3server.EnvBinary, bin)
 		})
