@@ -92,7 +92,18 @@ func Default() *Dataset {
 // documentation). A *ValidationError lists every problem, naming the fact or source.
 // Any dataset that is served is loaded this way.
 func Load(r io.Reader, docs fs.FS) (*Dataset, error) {
-	d, err := Parse(r)
+	return LoadLarge(r, docs, MaxDatasetBytes)
+}
+
+// MaxPublishBytes bounds the dataset file 'factcard publish' reads: a million facts
+// of about a kilobyte, with room to spare. Published datasets are read a shard at
+// a time, so only the publishing machine ever holds one whole.
+const MaxPublishBytes = 2 << 30
+
+// LoadLarge is Load for a dataset file of up to maxBytes, to publish an archive
+// far larger than what is embedded in a binary.
+func LoadLarge(r io.Reader, docs fs.FS, maxBytes int) (*Dataset, error) {
+	d, err := parse(r, maxBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -109,13 +120,15 @@ func Load(r io.Reader, docs fs.FS) (*Dataset, error) {
 // over-long text, and validates its schema. A *ValidationError lists every problem,
 // each naming the fact and field. Parse does not look at the source documents: it
 // is for fixtures and tools; a dataset that is served goes through Load.
-func Parse(r io.Reader) (*Dataset, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxDatasetBytes+1))
+func Parse(r io.Reader) (*Dataset, error) { return parse(r, MaxDatasetBytes) }
+
+func parse(r io.Reader, maxBytes int) (*Dataset, error) {
+	data, err := io.ReadAll(io.LimitReader(r, int64(maxBytes)+1))
 	if err != nil {
 		return nil, fmt.Errorf("read dataset: %w", err)
 	}
-	if len(data) > MaxDatasetBytes {
-		return nil, fmt.Errorf("read dataset: larger than %d bytes; a dataset of quotes is a few kilobytes", MaxDatasetBytes)
+	if len(data) > maxBytes {
+		return nil, fmt.Errorf("read dataset: larger than %d bytes; a dataset of quotes is a few kilobytes (publish larger archives with 'factcard publish')", maxBytes)
 	}
 	var problems problems
 	if off := invalidUTF8(data); off >= 0 {

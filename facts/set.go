@@ -113,3 +113,18 @@ func parseCursor(s string) (pageCursor, error) {
 	}
 	return pageCursor{shard: shard, offset: offset}, nil
 }
+
+// Sharded is a Set split into shards that can be read one at a time: a published
+// dataset, whose shards a Step Functions Distributed Map hands to generate one per
+// child.
+type Sharded interface {
+	Set
+	// ShardFacts returns the facts of the shard stored under key, failing for a key
+	// that is not one of the set's shards.
+	ShardFacts(ctx context.Context, key string) ([]Fact, error)
+	// ShardLen returns the number of facts in the shard stored under key, without
+	// reading it.
+	ShardLen(key string) (int, error)
+}
+
+var _ Sharded = (*Published)(nil)

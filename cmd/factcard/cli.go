@@ -54,7 +54,7 @@ func root() *command {
 		help: `factcard renders a fact from its curated dataset into a PNG card and serves the
 cards, share pages and JSON API over HTTP. Locally it needs no AWS account: cards
 are stored under ./.factcard unless FACTCARD_BUCKET names an S3 bucket.`,
-		sub: []*command{factsCommand(), renderCommand(), serveCommand(), generateCommand(), versionCommand()},
+		sub: []*command{factsCommand(), renderCommand(), serveCommand(), generateCommand(), publishCommand(), versionCommand()},
 	}
 }
 

@@ -94,7 +94,7 @@ func serve(ctx context.Context, e *env, addr string, maxConns int) error {
 	}
 	base := "http://" + ln.Addr().String()
 	printURLs(ctx, e, base, cfg, svc.Facts())
-	log.InfoContext(ctx, "serving", "addr", ln.Addr().String(), "max_conns", maxConns, "store", cfg.StoreDescription(), "facts", svc.Facts().Len())
+	log.InfoContext(ctx, "serving", "addr", ln.Addr().String(), "max_conns", maxConns, "store", cfg.StoreDescription(), "facts", svc.Facts().Len(), "dataset", cfg.DatasetDescription())
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -116,7 +116,7 @@ func serve(ctx context.Context, e *env, addr string, maxConns int) error {
 }
 
 func printURLs(ctx context.Context, e *env, base string, cfg config.Config, set facts.Set) {
-	fmt.Fprintf(e.stdout, "factcard serving %d facts on %s (store: %s)\n\nTry:\n", set.Len(), base, cfg.StoreDescription())
+	fmt.Fprintf(e.stdout, "factcard serving %d facts on %s (store: %s, dataset: %s)\n\nTry:\n", set.Len(), base, cfg.StoreDescription(), cfg.DatasetDescription())
 	rows := [][2]string{{base + "/", "every card, for people"}}
 	if first, err := set.List(ctx, "", 1); err == nil && len(first.Facts) > 0 {
 		id := first.Facts[0].ID

@@ -21,6 +21,9 @@ type GenerateRequest struct {
 	IDs    []string `json:"ids"`
 	Sizes  []string `json:"sizes"`
 	Themes []string `json:"themes"`
+	// Shard, instead of IDs, names one shard of a published dataset by its key (as
+	// a Step Functions item reader lists it): every fact in it.
+	Shard string `json:"shard,omitempty"`
 }
 
 // Failure is one card that could not be stored, and why.
@@ -43,6 +46,8 @@ type GenerateReport struct {
 	// Remaining counts cards not attempted because the deadline was near or the
 	// run was cancelled; running again finishes them.
 	Remaining int `json:"remaining"`
+	// FailuresNotListed counts failures left out of Failed by Capped.
+	FailuresNotListed int `json:"failures_not_listed,omitempty"`
 }
 
 // GenerateOptions tunes a Generate run.
@@ -102,7 +107,13 @@ func (s *Service) CheckGenerate(req GenerateRequest) error {
 		}
 	}
 	nFacts := len(dedupe(req.IDs))
-	if nFacts == 0 {
+	if req.Shard != "" {
+		// A shard is a few hundred facts; its size is in the dataset's manifest. A
+		// key that names no shard fails in plan, saying so.
+		if sharded, ok := s.facts.(facts.Sharded); ok {
+			nFacts, _ = sharded.ShardLen(req.Shard)
+		}
+	} else if nFacts == 0 {
 		if nFacts = s.facts.Len(); nFacts > MaxGenerateFacts {
 			return fmt.Errorf("%w: all %d facts of the dataset, at most %d per request: name the IDs, %d at most per request",
 				ErrRequestTooLarge, nFacts, MaxGenerateFacts, MaxGenerateFacts)
@@ -208,7 +219,15 @@ func (s *Service) plan(ctx context.Context, req GenerateRequest) []job {
 		targets []target
 		jobs    []job
 	)
-	if ids := dedupe(req.IDs); len(ids) > 0 {
+	if req.Shard != "" {
+		all, err := s.shardFacts(ctx, req)
+		if err != nil {
+			jobs = append(jobs, job{err: err})
+		}
+		for _, f := range all {
+			targets = append(targets, target{id: f.ID, fact: f})
+		}
+	} else if ids := dedupe(req.IDs); len(ids) > 0 {
 		for _, id := range ids {
 			f, err := s.facts.Fact(ctx, id)
 			if errors.Is(err, ErrNotFound) {
@@ -254,6 +273,22 @@ type target struct {
 	id   string
 	fact facts.Fact
 	err  error
+}
+
+// shardFacts reads the facts of the shard a request names.
+func (s *Service) shardFacts(ctx context.Context, req GenerateRequest) ([]facts.Fact, error) {
+	if len(req.IDs) > 0 {
+		return nil, errors.New("give ids or shard, not both")
+	}
+	sharded, ok := s.facts.(facts.Sharded)
+	if !ok {
+		return nil, fmt.Errorf("shard %q: the dataset is not a published one, so it has no shards", truncateID(req.Shard))
+	}
+	all, err := sharded.ShardFacts(ctx, req.Shard)
+	if err != nil {
+		return nil, fmt.Errorf("read shard: %w", err)
+	}
+	return all, nil
 }
 
 // allFacts pages through the whole dataset.
@@ -331,4 +366,39 @@ func truncateID(id string) string {
 		return id
 	}
 	return strings.ToValidUTF8(id[:n], "") + "…"
+}
+
+// MaxListedFailures bounds the failures a capped report lists: a Step Functions
+// state's output is at most 256 KiB, and the count says how many there were.
+const MaxListedFailures = 50
+
+// Capped returns the report with at most MaxListedFailures failures listed and the
+// rest counted in FailuresNotListed.
+func (r GenerateReport) Capped() GenerateReport {
+	if len(r.Failed) > MaxListedFailures {
+		r.FailuresNotListed += len(r.Failed) - MaxListedFailures
+		r.Failed = r.Failed[:MaxListedFailures:MaxListedFailures]
+	}
+	return r
+}
+
+// IncompleteError is the error of a shard that was not finished: some cards failed
+// or were not attempted before the deadline. A Step Functions Map retries it by this
+// type's name, which the Lambda runtime reports as the error type; running a shard
+// again stores only what is still missing.
+type IncompleteError struct {
+	// Shard is the shard's key.
+	Shard string
+	// Report is what the run did, capped.
+	Report GenerateReport
+}
+
+func (e *IncompleteError) Error() string {
+	msg := fmt.Sprintf("shard %s incomplete: rendered %d, skipped %d, failed %d, remaining %d",
+		e.Shard, e.Report.Rendered, e.Report.Skipped, len(e.Report.Failed)+e.Report.FailuresNotListed, e.Report.Remaining)
+	if len(e.Report.Failed) > 0 {
+		f := e.Report.Failed[0]
+		msg += fmt.Sprintf("; first failure: %s %s %s: %s", f.ID, f.Size, f.Theme, f.Error)
+	}
+	return msg
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/functions/cards"
+	"github.com/factcard/factcard/functions/dataset"
 	"github.com/factcard/factcard/functions/storage"
 	"github.com/factcard/factcard/functions/storage/s3store"
 )
@@ -44,6 +45,10 @@ type Config struct {
 	LogLevel slog.Level
 	// Concurrency bounds parallel renders in generate (FACTCARD_CONCURRENCY); 0 = 2×GOMAXPROCS.
 	Concurrency int
+	// Dataset is where facts come from (FACTCARD_DATASET): empty for the dataset
+	// embedded in the binary, or the URL of a published version,
+	// s3://BUCKET/PREFIX/VERSION, read from S3 with Region and Endpoint.
+	Dataset string
 }
 
 // Defaults.
@@ -61,6 +66,7 @@ func Load(getenv func(string) string) (Config, error) {
 		Endpoint:     getenv("FACTCARD_S3_ENDPOINT"),
 		Dir:          firstNonEmpty(getenv("FACTCARD_DIR"), DefaultDir),
 		PublicURL:    getenv("FACTCARD_PUBLIC_URL"),
+		Dataset:      strings.TrimSpace(getenv("FACTCARD_DATASET")),
 		StoreTimeout: cards.DefaultStoreTimeout,
 		LogLevel:     slog.LevelInfo,
 	}
@@ -90,7 +96,12 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.DirServed, err = flag01(getenv, "FACTCARD_DIR_SERVED", "a web server serves the directory store"); err != nil {
 		return Config{}, err
 	}
-	if c.Bucket == "" && (c.Prefix != "" || c.Endpoint != "") {
+	if c.Dataset != "" {
+		if _, err := dataset.ParseURL(c.Dataset); err != nil {
+			return Config{}, fmt.Errorf("FACTCARD_DATASET: %w", err)
+		}
+	}
+	if c.Bucket == "" && (c.Prefix != "" || (c.Endpoint != "" && c.Dataset == "")) {
 		return Config{}, fmt.Errorf("FACTCARD_PREFIX and FACTCARD_S3_ENDPOINT need FACTCARD_BUCKET")
 	}
 	return c, nil
@@ -146,14 +157,47 @@ func firstNonEmpty(vs ...string) string {
 	return ""
 }
 
-// NewService opens the configured store and builds the card service on the embedded
-// dataset.
+// NewService opens the configured store and dataset and builds the card service.
 func (c Config) NewService(ctx context.Context, log *slog.Logger) (*cards.Service, error) {
 	store, err := c.OpenStore(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return cards.New(cards.Config{Facts: facts.Default(), Store: store, Logger: log, StoreTimeout: c.StoreTimeout})
+	set, err := c.OpenFacts(ctx, log)
+	if err != nil {
+		return nil, err
+	}
+	return cards.New(cards.Config{Facts: set, Store: store, Logger: log, StoreTimeout: c.StoreTimeout})
+}
+
+// OpenFacts opens the dataset the configuration names: the embedded one, or the
+// published version of FACTCARD_DATASET, whose manifest it reads and checks. A
+// version that is not there fails here, at start, with a message that says so.
+func (c Config) OpenFacts(ctx context.Context, log *slog.Logger) (facts.Set, error) {
+	if c.Dataset == "" {
+		return facts.Default(), nil
+	}
+	u, err := dataset.ParseURL(c.Dataset)
+	if err != nil {
+		return nil, fmt.Errorf("FACTCARD_DATASET: %w", err)
+	}
+	store, err := s3store.Open(ctx, s3store.Config{Bucket: u.Bucket, Region: c.Region, Endpoint: c.Endpoint})
+	if err != nil {
+		return nil, fmt.Errorf("FACTCARD_DATASET=%s: %w", c.Dataset, err)
+	}
+	p, err := dataset.Open(ctx, u, store, log)
+	if err != nil {
+		return nil, fmt.Errorf("FACTCARD_DATASET: %w", err)
+	}
+	return p, nil
+}
+
+// DatasetDescription says in words which dataset the configuration uses, for logs.
+func (c Config) DatasetDescription() string {
+	if c.Dataset == "" {
+		return "embedded"
+	}
+	return c.Dataset
 }
 
 // ForLambda reads the configuration of a Lambda function from getenv and builds its

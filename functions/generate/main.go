@@ -2,6 +2,12 @@
 // takes {"ids": [...], "sizes": [...], "themes": [...]} (an empty list means all)
 // and answers {"rendered": n, "skipped": n, "failed": [...], "remaining": n},
 // stopping before the invocation's deadline so it can always report.
+//
+// At scale it is the worker of a Step Functions Distributed Map over a published
+// dataset's shards: {"shard": "facts/VERSION/shards/0007.json", "sizes": [...],
+// "themes": [...]} stores every card of one shard. A shard that is not finished
+// (failures, or out of time) answers an IncompleteError, which the Map retries; the
+// report lists at most cards.MaxListedFailures failures.
 package main
 
 import (
@@ -35,15 +41,19 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (h
 	if err != nil {
 		return nil, err
 	}
-	log.Info("ready", "store", cfg.StoreDescription(), "facts", svc.Facts().Len())
+	log.Info("ready", "store", cfg.StoreDescription(), "facts", svc.Facts().Len(), "dataset", cfg.DatasetDescription())
 	return func(ctx context.Context, req cards.GenerateRequest) (cards.GenerateReport, error) {
 		report, err := svc.Generate(ctx, req, cards.GenerateOptions{Concurrency: cfg.Concurrency})
 		if err != nil {
 			log.WarnContext(ctx, "refused", "err", err)
 			return report, err
 		}
-		log.InfoContext(ctx, "generated", "rendered", report.Rendered, "skipped", report.Skipped,
+		log.InfoContext(ctx, "generated", "shard", req.Shard, "rendered", report.Rendered, "skipped", report.Skipped,
 			"failed", len(report.Failed), "remaining", report.Remaining)
+		report = report.Capped()
+		if req.Shard != "" && (len(report.Failed) > 0 || report.Remaining > 0) {
+			return report, &cards.IncompleteError{Shard: req.Shard, Report: report}
+		}
 		return report, nil
 	}, nil
 }

@@ -1,0 +1,377 @@
+package facts
+
+import (
+	"container/list"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"strings"
+	"sync"
+
+	"golang.org/x/sync/singleflight"
+)
+
+// Blobs reads the objects of a published dataset. The service passes its S3 store;
+// facts itself never talks to AWS. Implementations are safe for concurrent use.
+type Blobs interface {
+	// Get returns the bytes stored under key, or an error wrapping fs.ErrNotExist
+	// when there is no such object.
+	Get(ctx context.Context, key string) ([]byte, error)
+}
+
+// Defaults of PublishedConfig.
+const (
+	// DefaultCacheBytes bounds the shards a Published keeps in memory (their JSON
+	// and an offset a fact; facts are decoded when asked for): about 40 shards at a
+	// million facts, and the same memory at any dataset size.
+	DefaultCacheBytes = 8 << 20
+	// DefaultMissCache bounds the unknown IDs a Published remembers.
+	DefaultMissCache = 4096
+)
+
+// PublishedConfig configures OpenPublished.
+type PublishedConfig struct {
+	// Blobs reads the objects. Required.
+	Blobs Blobs
+	// Root is the key prefix the versions live under, such as "facts". Required.
+	Root string
+	// Version is the version to read: 20 hex digits, as 'factcard publish' prints.
+	Version string
+	// CacheBytes bounds the shards kept in memory; zero means DefaultCacheBytes.
+	CacheBytes int
+	// MissCache bounds the unknown IDs remembered; zero means DefaultMissCache.
+	MissCache int
+	// Logger receives a line for each shard that fails to load. Defaults to
+	// discarding.
+	Logger *slog.Logger
+}
+
+// Published is a published version of a dataset, read shard by shard from Blobs. It
+// reads only the manifest when it opens; a lookup reads the one shard that can hold
+// the ID, and keeps recently read shards in memory up to a bound, so memory does not
+// grow with the dataset. A shard that fails its hash or any check fails the lookups
+// that need it, never yields a wrong fact, and is read again on the next lookup.
+// It is safe for concurrent use.
+type Published struct {
+	blobs    Blobs
+	root     string
+	manifest Manifest
+	log      *slog.Logger
+	cache    *shardCache
+	misses   *missCache
+	loads    singleflight.Group
+}
+
+var _ Set = (*Published)(nil)
+
+// ErrNoVersion means the version asked for has not been published under the root.
+var ErrNoVersion = errors.New("no such dataset version")
+
+// OpenPublished reads and checks a version's manifest. A version that is not
+// published fails with an error wrapping ErrNoVersion; a manifest that does not hash
+// to its version, or is malformed, fails too.
+func OpenPublished(ctx context.Context, cfg PublishedConfig) (*Published, error) {
+	if cfg.Blobs == nil {
+		return nil, errors.New("open published dataset: no blob reader")
+	}
+	root := strings.Trim(cfg.Root, "/")
+	if root == "" {
+		return nil, errors.New("open published dataset: no root prefix")
+	}
+	if !ValidVersion(cfg.Version) {
+		return nil, fmt.Errorf("open published dataset: version %q is not 20 hex digits as 'factcard publish' prints", truncate(cfg.Version, 80))
+	}
+	key := ManifestKey(root, cfg.Version)
+	data, err := cfg.Blobs.Get(ctx, key)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("open published dataset %s/%s: %w: no %s (publish it with 'factcard publish', or check the version)", root, cfg.Version, ErrNoVersion, key)
+	case err != nil:
+		return nil, fmt.Errorf("open published dataset %s/%s: read %s: %w", root, cfg.Version, key, err)
+	case len(data) > MaxManifestBytes:
+		return nil, fmt.Errorf("open published dataset %s/%s: manifest larger than %d bytes", root, cfg.Version, MaxManifestBytes)
+	}
+	m, err := parseManifest(data, cfg.Version)
+	if err != nil {
+		return nil, fmt.Errorf("open published dataset %s/%s: %w", root, cfg.Version, err)
+	}
+	p := &Published{blobs: cfg.Blobs, root: root, manifest: m, log: cfg.Logger}
+	if p.log == nil {
+		p.log = slog.New(slog.DiscardHandler)
+	}
+	p.cache = newShardCache(cmpOr(cfg.CacheBytes, DefaultCacheBytes))
+	p.misses = newMissCache(cmpOr(cfg.MissCache, DefaultMissCache))
+	return p, nil
+}
+
+func cmpOr(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
+}
+
+// Version returns the version being read.
+func (p *Published) Version() string { return p.manifest.Version }
+
+// Root returns the key prefix of the versions.
+func (p *Published) Root() string { return p.root }
+
+// Shards returns the number of shards.
+func (p *Published) Shards() int { return len(p.manifest.ShardSHA256) }
+
+// Len returns the number of facts, from the manifest.
+func (p *Published) Len() int { return p.manifest.Facts }
+
+// Fact returns the fact with the given ID, reading its shard if it is not in memory.
+// An ID in no shard is an error wrapping ErrNotFound, remembered so that asking again
+// costs no read.
+func (p *Published) Fact(ctx context.Context, id string) (Fact, error) {
+	notFound := fmt.Errorf("fact %q: %w", truncate(id, 80), ErrNotFound)
+	if !ValidID(id) {
+		return Fact{}, notFound
+	}
+	s := ShardOf(id, p.Shards())
+	if p.manifest.ShardFacts[s] == 0 || p.misses.has(id) {
+		return Fact{}, notFound
+	}
+	sh, err := p.shard(ctx, s)
+	if err != nil {
+		return Fact{}, fmt.Errorf("fact %q: %w", id, err)
+	}
+	j, ok := sh.find(id)
+	if !ok {
+		p.misses.add(id)
+		return Fact{}, notFound
+	}
+	f, err := sh.fact(j)
+	if err != nil {
+		key := ShardKey(p.root, p.manifest.Version, s, p.Shards())
+		p.log.ErrorContext(ctx, "dataset fact refused", "key", key, "err", err)
+		return Fact{}, fmt.Errorf("read %s: %w", key, err)
+	}
+	return f, nil
+}
+
+// List returns up to limit facts from cursor on, in shard order and by ID within a
+// shard; see Set. A page reads the shards it covers, a few at most.
+func (p *Published) List(ctx context.Context, cursor string, limit int) (Page, error) {
+	if limit < 1 {
+		return Page{}, fmt.Errorf("limit %d: %w", limit, ErrBadPage)
+	}
+	pos, ok := p.next(pageCursor{})
+	if cursor != "" {
+		c, err := parseCursor(cursor)
+		if err != nil || c.shard >= p.Shards() || c.offset >= p.manifest.ShardFacts[c.shard] {
+			return Page{}, fmt.Errorf("cursor: %w", ErrBadPage)
+		}
+		pos, ok = c, true
+	}
+	var page Page
+	for ok && len(page.Facts) < limit {
+		sh, err := p.shard(ctx, pos.shard)
+		if err != nil {
+			return Page{}, fmt.Errorf("list facts: %w", err)
+		}
+		take := min(limit-len(page.Facts), sh.len()-pos.offset)
+		for j := pos.offset; j < pos.offset+take; j++ {
+			f, err := sh.fact(j)
+			if err != nil {
+				return Page{}, fmt.Errorf("list facts: shard %d: %w", pos.shard, err)
+			}
+			page.Facts = append(page.Facts, f)
+		}
+		pos.offset += take
+		pos, ok = p.next(pos)
+	}
+	if ok {
+		page.Next = pos.String()
+	}
+	return page, nil
+}
+
+// next returns pos if it points at a fact, else the start of the next shard that
+// has any, and whether there is one.
+func (p *Published) next(pos pageCursor) (pageCursor, bool) {
+	for pos.shard < p.Shards() {
+		if pos.offset < p.manifest.ShardFacts[pos.shard] {
+			return pos, true
+		}
+		pos = pageCursor{shard: pos.shard + 1}
+	}
+	return pageCursor{}, false
+}
+
+// ShardFacts returns the facts of the shard stored under key, which must be one of
+// this version's shard keys (as a Step Functions item reader lists them).
+func (p *Published) ShardFacts(ctx context.Context, key string) ([]Fact, error) {
+	i, err := p.ShardIndex(key)
+	if err != nil {
+		return nil, err
+	}
+	sh, err := p.shard(ctx, i)
+	if err != nil {
+		return nil, err
+	}
+	facts := make([]Fact, 0, sh.len())
+	for j := range sh.len() {
+		f, err := sh.fact(j)
+		if err != nil {
+			return nil, fmt.Errorf("shard %s: %w", key, err)
+		}
+		facts = append(facts, f)
+	}
+	return facts, nil
+}
+
+// ShardLen returns the number of facts in the shard stored under key, from the
+// manifest.
+func (p *Published) ShardLen(key string) (int, error) {
+	i, err := p.ShardIndex(key)
+	if err != nil {
+		return 0, err
+	}
+	return p.manifest.ShardFacts[i], nil
+}
+
+// ShardIndex returns the number of the shard stored under key, failing for any key
+// that is not one of this version's shards.
+func (p *Published) ShardIndex(key string) (int, error) {
+	prefix := ShardsPrefix(p.root, p.manifest.Version)
+	name, ok := strings.CutPrefix(key, prefix)
+	if !ok {
+		return 0, fmt.Errorf("shard key %q is not under %s: a shard of another dataset version or place", truncate(key, 120), prefix)
+	}
+	n := p.Shards()
+	num, _ := strings.CutSuffix(name, ".json")
+	i := 0
+	for _, c := range num {
+		if c < '0' || c > '9' || i > n {
+			i = -1
+			break
+		}
+		i = i*10 + int(c-'0')
+	}
+	if i < 0 || i >= n || ShardName(i, n) != name {
+		return 0, fmt.Errorf("shard key %q names no shard of version %s (%d shards)", truncate(key, 120), p.manifest.Version, n)
+	}
+	return i, nil
+}
+
+// shard returns shard i from memory, or reads, checks and keeps it. Lookups of one
+// shard at once share one read.
+func (p *Published) shard(ctx context.Context, i int) (*shard, error) {
+	if sh, ok := p.cache.get(i); ok {
+		return sh, nil
+	}
+	key := ShardKey(p.root, p.manifest.Version, i, p.Shards())
+	ch := p.loads.DoChan(key, func() (any, error) {
+		// The read outlives any one caller: one that gives up must not fail the
+		// others waiting on the same shard.
+		ctx := context.WithoutCancel(ctx)
+		data, err := p.blobs.Get(ctx, key)
+		if err != nil {
+			p.log.ErrorContext(ctx, "dataset shard unreadable", "key", key, "err", err)
+			return nil, fmt.Errorf("read %s: %w", key, err)
+		}
+		if len(data) > MaxShardBytes {
+			p.log.ErrorContext(ctx, "dataset shard refused", "key", key, "bytes", len(data))
+			return nil, fmt.Errorf("read %s: larger than %d bytes", key, MaxShardBytes)
+		}
+		sh, err := parseShard(data, &p.manifest, i)
+		if err != nil {
+			p.log.ErrorContext(ctx, "dataset shard refused", "key", key, "err", err)
+			return nil, fmt.Errorf("read %s: %w", key, err)
+		}
+		p.cache.add(i, sh)
+		return sh, nil
+	})
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case res := <-ch:
+		if res.Err != nil {
+			return nil, res.Err
+		}
+		return res.Val.(*shard), nil
+	}
+}
+
+// shardCache keeps checked shards, least recently used first out, up to a bound on
+// their bytes.
+type shardCache struct {
+	mu    sync.Mutex
+	max   int
+	bytes int
+	order *list.List // of *cachedShard, most recent first
+	byNum map[int]*list.Element
+}
+
+type cachedShard struct {
+	num   int
+	shard *shard
+}
+
+func newShardCache(max int) *shardCache {
+	return &shardCache{max: max, order: list.New(), byNum: map[int]*list.Element{}}
+}
+
+func (c *shardCache) get(i int) (*shard, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.byNum[i]
+	if !ok {
+		return nil, false
+	}
+	c.order.MoveToFront(e)
+	return e.Value.(*cachedShard).shard, true
+}
+
+func (c *shardCache) add(i int, sh *shard) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.byNum[i]; ok {
+		return
+	}
+	c.byNum[i] = c.order.PushFront(&cachedShard{num: i, shard: sh})
+	c.bytes += sh.size()
+	for c.bytes > c.max && c.order.Len() > 1 {
+		old := c.order.Remove(c.order.Back()).(*cachedShard)
+		delete(c.byNum, old.num)
+		c.bytes -= old.shard.size()
+	}
+}
+
+// len returns the number of shards and bytes held.
+func (c *shardCache) len() (shards, bytes int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.order.Len(), c.bytes
+}
+
+// missCache remembers IDs that are in no shard. When full it starts again empty.
+type missCache struct {
+	mu  sync.Mutex
+	max int
+	ids map[string]struct{}
+}
+
+func newMissCache(max int) *missCache { return &missCache{max: max, ids: map[string]struct{}{}} }
+
+func (c *missCache) has(id string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.ids[id]
+	return ok
+}
+
+func (c *missCache) add(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.ids) >= c.max {
+		c.ids = make(map[string]struct{}, 64)
+	}
+	c.ids[id] = struct{}{}
+}

@@ -1,0 +1,414 @@
+package facts
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/bits"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// A published dataset is a folder of immutable objects, named by its version:
+//
+//	<root>/<version>/manifest.json        the version, the fact count, each shard's SHA-256
+//	<root>/<version>/shards/0000.json     the facts whose ID hashes to shard 0, by ID
+//	…
+//	<root>/<version>/sources/<document>   the source documents the facts were checked against
+//
+// The version is a hash of the manifest, which holds the hash of every shard and
+// source document, so a version names one dataset for ever and publishing the same
+// dataset twice writes the same keys with the same bytes. A fact's shard is a hash of
+// its ID, so a lookup reads one shard and no index.
+const (
+	// ManifestFormat and ShardFormat name the object formats; a reader refuses others.
+	ManifestFormat = "factcard-dataset-1"
+	ShardFormat    = "factcard-shard-1"
+	// ShardTargetBytes is the size Pack aims each shard at: one S3 GET of a few
+	// hundred kilobytes (tens of milliseconds), parsed in a couple of milliseconds.
+	// At a million facts of about 860 bytes it makes 4,096 shards of about 210 KB.
+	ShardTargetBytes = 256 << 10
+	// MaxShards bounds the shard count of a dataset.
+	MaxShards = 1 << 16
+	// MaxShardBytes bounds the size of one shard a reader accepts.
+	MaxShardBytes = 16 << 20
+	// MaxManifestBytes bounds the size of a manifest a reader accepts (about 75
+	// bytes a shard).
+	MaxManifestBytes = 8 << 20
+
+	manifestName  = "manifest.json"
+	shardsFolder  = "shards"
+	sourcesFolder = "sources"
+)
+
+// Manifest describes one published version of a dataset.
+type Manifest struct {
+	// Format is ManifestFormat.
+	Format string `json:"format"`
+	// Version is the content hash of the manifest (with Version empty): 20 hex digits.
+	Version string `json:"version"`
+	// Facts is the number of facts.
+	Facts int `json:"facts"`
+	// ShardSHA256 holds the hex SHA-256 of each shard, by shard number; its length
+	// is the shard count.
+	ShardSHA256 []string `json:"shard_sha256"`
+	// ShardFacts holds the number of facts in each shard, by shard number.
+	ShardFacts []int `json:"shard_facts"`
+	// Sources lists the source documents published alongside, by file name.
+	Sources []SourceFile `json:"sources"`
+}
+
+// SourceFile is a source document published with a dataset.
+type SourceFile struct {
+	// Document is the file name, as Source.Document gives it.
+	Document string `json:"document"`
+	// SHA256 is the hex SHA-256 of the document's bytes.
+	SHA256 string `json:"sha256"`
+}
+
+// A shard is JSON, one fact a line, so that a reader can find a fact by its ID
+// without decoding the others:
+//
+//	{"format":"factcard-shard-1","shard":7,"of":4096,"facts":[
+//	{"id":"a-fact",…},
+//	{"id":"another-fact",…}
+//	]}
+//
+// Facts are sorted by ID, and each is a Fact as encoding/json writes it, so its line
+// starts with its ID.
+func shardHeader(i, n int) string {
+	return fmt.Sprintf(`{"format":%q,"shard":%d,"of":%d,"facts":[`, ShardFormat, i, n) + "\n"
+}
+
+const shardFooter = "]}\n"
+
+// ShardOf returns the shard of a fact ID in a dataset of n shards: the first eight
+// bytes of the ID's SHA-256, as a big-endian number, modulo n.
+func ShardOf(id string, n int) int {
+	sum := sha256.Sum256([]byte(id))
+	return int(binary.BigEndian.Uint64(sum[:8]) % uint64(n))
+}
+
+// ShardName is the file name of shard i of n: its number, zero-padded to the width
+// of the largest (at least four digits), so the names sort as the numbers do.
+func ShardName(i, n int) string {
+	width := max(4, len(strconv.Itoa(n-1)))
+	return fmt.Sprintf("%0*d.json", width, i)
+}
+
+// ManifestKey, ShardKey and SourceKey are the keys of a version's objects under
+// root ("facts", or "prod/facts"), without a leading or trailing slash.
+func ManifestKey(root, version string) string { return root + "/" + version + "/" + manifestName }
+
+// ShardKey is the key of shard i of n; see ManifestKey.
+func ShardKey(root, version string, i, n int) string {
+	return ShardsPrefix(root, version) + ShardName(i, n)
+}
+
+// ShardsPrefix is the key prefix, ending in a slash, of a version's shards: what a
+// Step Functions item reader lists.
+func ShardsPrefix(root, version string) string {
+	return root + "/" + version + "/" + shardsFolder + "/"
+}
+
+// SourceKey is the key of a source document; see ManifestKey.
+func SourceKey(root, version, document string) string {
+	return root + "/" + version + "/" + sourcesFolder + "/" + document
+}
+
+// Bundle is a dataset packed for publishing: its version and its objects, each under
+// a key relative to the version's folder. The manifest comes last, so a writer that
+// writes in order publishes a version only once all of it is there.
+type Bundle struct {
+	// Manifest describes the version.
+	Manifest Manifest
+	// Objects are the shards, the source documents and the manifest.
+	Objects []BundleObject
+}
+
+// BundleObject is one object of a Bundle.
+type BundleObject struct {
+	// Name is the key under the version's folder: "shards/0007.json",
+	// "sources/<document>" or "manifest.json".
+	Name string
+	// ContentType is the object's media type.
+	ContentType string
+	// Body is the content.
+	Body []byte
+}
+
+// Pack shards a validated dataset for publishing, with the source documents its facts
+// cite, read from docs by Source.Document. It fails when a document is missing.
+// The dataset's provenance must already have been checked (Load does); Pack checks
+// only that the documents are there.
+func Pack(d *Dataset, docs fs.FS) (*Bundle, error) {
+	if d == nil || d.Len() == 0 {
+		return nil, errors.New("pack dataset: no facts")
+	}
+	encoded := make([][]byte, d.Len())
+	total := 0
+	for i, f := range d.facts {
+		b, err := encodeJSON(f)
+		if err != nil {
+			return nil, fmt.Errorf("pack dataset: encode fact %q: %w", f.ID, err)
+		}
+		if id, ok := lineID(b); !ok || id != f.ID {
+			return nil, fmt.Errorf("pack dataset: fact %q does not encode with its ID first", f.ID)
+		}
+		encoded[i] = b
+		total += len(b) + 2
+	}
+	n := shardCount(total)
+	byShard := make([][]int, n)
+	for i, f := range d.facts {
+		s := ShardOf(f.ID, n)
+		byShard[s] = append(byShard[s], i)
+	}
+	b := &Bundle{Manifest: Manifest{
+		Format:      ManifestFormat,
+		Facts:       d.Len(),
+		ShardSHA256: make([]string, n),
+		ShardFacts:  make([]int, n),
+	}}
+	for s, idx := range byShard {
+		slices.SortFunc(idx, func(x, y int) int { return strings.Compare(d.facts[x].ID, d.facts[y].ID) })
+		var buf bytes.Buffer
+		buf.WriteString(shardHeader(s, n))
+		for j, i := range idx {
+			buf.Write(encoded[i])
+			if j < len(idx)-1 {
+				buf.WriteByte(',')
+			}
+			buf.WriteByte('\n')
+		}
+		buf.WriteString(shardFooter)
+		if buf.Len() > MaxShardBytes {
+			return nil, fmt.Errorf("pack dataset: shard %d is %d bytes, more than %d: the dataset is too large", s, buf.Len(), MaxShardBytes)
+		}
+		sum := sha256.Sum256(buf.Bytes())
+		b.Manifest.ShardSHA256[s] = hex.EncodeToString(sum[:])
+		b.Manifest.ShardFacts[s] = len(idx)
+		b.Objects = append(b.Objects, BundleObject{Name: shardsFolder + "/" + ShardName(s, n), ContentType: "application/json", Body: buf.Bytes()})
+	}
+	seen := map[string]bool{}
+	for _, f := range d.facts {
+		doc := f.Source.Document
+		if seen[doc] {
+			continue
+		}
+		seen[doc] = true
+		body, err := fs.ReadFile(docs, doc)
+		if err != nil {
+			return nil, fmt.Errorf("pack dataset: source document of %q: %w", f.Source.ID, err)
+		}
+		sum := sha256.Sum256(body)
+		b.Manifest.Sources = append(b.Manifest.Sources, SourceFile{Document: doc, SHA256: hex.EncodeToString(sum[:])})
+		b.Objects = append(b.Objects, BundleObject{Name: sourcesFolder + "/" + doc, ContentType: "text/plain; charset=utf-8", Body: body})
+	}
+	slices.SortFunc(b.Manifest.Sources, func(x, y SourceFile) int { return strings.Compare(x.Document, y.Document) })
+	b.Manifest.Version = manifestVersion(b.Manifest)
+	body, err := encodeJSON(b.Manifest)
+	if err != nil {
+		return nil, fmt.Errorf("pack dataset: encode manifest: %w", err)
+	}
+	b.Objects = append(b.Objects, BundleObject{Name: manifestName, ContentType: "application/json", Body: append(body, '\n')})
+	return b, nil
+}
+
+// shardCount is the power of two that brings shards of a dataset of total bytes
+// closest to ShardTargetBytes without going over it on average.
+func shardCount(total int) int {
+	want := (total + ShardTargetBytes - 1) / ShardTargetBytes
+	if want <= 1 {
+		return 1
+	}
+	return min(MaxShards, 1<<bits.Len(uint(want-1)))
+}
+
+// manifestVersion is the content hash of a manifest: the SHA-256 of its JSON with
+// Version empty, as 20 hex digits (80 bits).
+func manifestVersion(m Manifest) string {
+	m.Version = ""
+	body, err := encodeJSON(m)
+	if err != nil {
+		panic("facts: encode manifest: " + err.Error()) // strings and ints: cannot fail
+	}
+	sum := sha256.Sum256(body)
+	return hex.EncodeToString(sum[:])[:20]
+}
+
+// ValidVersion reports whether v looks like a version Pack makes: 20 lower-case hex
+// digits.
+func ValidVersion(v string) bool {
+	if len(v) != 20 {
+		return false
+	}
+	for _, c := range v {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// encodeJSON marshals v without HTML escaping, so quotes keep their characters.
+func encodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// parseManifest decodes and checks a manifest read for version.
+func parseManifest(data []byte, version string) (Manifest, error) {
+	var m Manifest
+	if err := strictUnmarshal(data, &m); err != nil {
+		return Manifest{}, fmt.Errorf("parse manifest: %w", err)
+	}
+	switch n := len(m.ShardSHA256); {
+	case m.Format != ManifestFormat:
+		return Manifest{}, fmt.Errorf("manifest format %q, want %q", truncate(m.Format, 40), ManifestFormat)
+	case m.Version != version:
+		return Manifest{}, fmt.Errorf("manifest says version %q, want %q", truncate(m.Version, 40), version)
+	case manifestVersion(m) != version:
+		return Manifest{}, fmt.Errorf("manifest content does not hash to its version %s: it was changed after publishing", version)
+	case n < 1 || n > MaxShards || len(m.ShardFacts) != n:
+		return Manifest{}, fmt.Errorf("manifest lists %d shard hashes and %d shard counts", n, len(m.ShardFacts))
+	}
+	total := 0
+	for i, c := range m.ShardFacts {
+		if c < 0 {
+			return Manifest{}, fmt.Errorf("manifest: shard %d has %d facts", i, c)
+		}
+		if _, err := hex.DecodeString(m.ShardSHA256[i]); err != nil || len(m.ShardSHA256[i]) != 64 {
+			return Manifest{}, fmt.Errorf("manifest: shard %d hash %q is not a hex SHA-256", i, truncate(m.ShardSHA256[i], 80))
+		}
+		total += c
+	}
+	if total != m.Facts {
+		return Manifest{}, fmt.Errorf("manifest: shards hold %d facts, manifest says %d", total, m.Facts)
+	}
+	return m, nil
+}
+
+// shard is a checked shard in memory: its bytes and where each fact's line is.
+type shard struct {
+	data  []byte
+	lines []int32 // lines[j] is the offset of fact j's line; lines[len] its end
+}
+
+// len returns the number of facts.
+func (s *shard) len() int { return len(s.lines) - 1 }
+
+// size is what the shard holds in memory, in bytes.
+func (s *shard) size() int { return len(s.data) + 4*len(s.lines) }
+
+// line returns fact j's JSON, without the separating comma.
+func (s *shard) line(j int) []byte {
+	l := s.data[s.lines[j] : s.lines[j+1]-1] // without the newline
+	return bytes.TrimSuffix(l, []byte(","))
+}
+
+// id returns fact j's ID, read from the start of its line.
+func (s *shard) id(j int) string {
+	id, _ := lineID(s.line(j))
+	return id
+}
+
+// find returns the index of the fact with the given ID.
+func (s *shard) find(id string) (int, bool) {
+	j := sort.Search(s.len(), func(j int) bool { return s.id(j) >= id })
+	return j, j < s.len() && s.id(j) == id
+}
+
+// fact decodes fact j and checks it: a damaged fact is an error, never a wrong fact.
+func (s *shard) fact(j int) (Fact, error) {
+	var f Fact
+	if err := strictUnmarshal(s.line(j), &f); err != nil {
+		return Fact{}, fmt.Errorf("fact %d: %w", j+1, err)
+	}
+	if id := s.id(j); f.ID != id {
+		return Fact{}, fmt.Errorf("fact %d: line says ID %q, fact says %q", j+1, id, truncate(f.ID, 80))
+	}
+	if err := f.Validate(); err != nil {
+		return Fact{}, err
+	}
+	if ps := f.Source.problems(); len(ps) > 0 {
+		return Fact{}, fmt.Errorf("fact %q: source.%s: %s", f.ID, ps[0].Field, ps[0].Message)
+	}
+	return f, nil
+}
+
+// lineID reads the ID at the start of a fact's line, {"id":"…",.
+func lineID(line []byte) (string, bool) {
+	rest, ok := bytes.CutPrefix(line, []byte(`{"id":"`))
+	if !ok {
+		return "", false
+	}
+	end := bytes.IndexByte(rest, '"')
+	if end < 0 || end+1 >= len(rest) || rest[end+1] != ',' {
+		return "", false
+	}
+	return string(rest[:end]), true
+}
+
+// parseShard checks shard i of a manifest's dataset: its hash, its header and
+// footer, the number of facts, and every line's ID (a valid ID, in this shard,
+// strictly ascending). Facts are decoded one by one when asked for. Anything else is
+// refused: a damaged shard must never yield a wrong fact.
+func parseShard(data []byte, m *Manifest, i int) (*shard, error) {
+	sum := sha256.Sum256(data)
+	if got := hex.EncodeToString(sum[:]); got != m.ShardSHA256[i] {
+		return nil, fmt.Errorf("shard %d: SHA-256 %s…, manifest says %s…: the shard is damaged or was changed", i, got[:16], m.ShardSHA256[i][:16])
+	}
+	n := len(m.ShardSHA256)
+	header := shardHeader(i, n)
+	if !bytes.HasPrefix(data, []byte(header)) || !bytes.HasSuffix(data, []byte(shardFooter)) || len(data) < len(header)+len(shardFooter) {
+		return nil, fmt.Errorf("shard %d: not a %s file of shard %d of %d", i, ShardFormat, i, n)
+	}
+	s := &shard{data: data, lines: make([]int32, 0, m.ShardFacts[i]+1)}
+	body := data[len(header) : len(data)-len(shardFooter)]
+	off := len(header)
+	prev := ""
+	for len(body) > 0 {
+		end := bytes.IndexByte(body, '\n')
+		if end < 0 {
+			return nil, fmt.Errorf("shard %d: unterminated line", i)
+		}
+		line := body[:end]
+		last := len(body) == end+1
+		if trimmed, comma := bytes.CutSuffix(line, []byte(",")); comma == last {
+			return nil, fmt.Errorf("shard %d: fact %d: separator missing or trailing", i, len(s.lines)+1)
+		} else {
+			line = trimmed
+		}
+		id, ok := lineID(line)
+		switch {
+		case !ok || !ValidID(id):
+			return nil, fmt.Errorf("shard %d: fact %d does not start with a valid ID", i, len(s.lines)+1)
+		case id <= prev:
+			return nil, fmt.Errorf("shard %d: fact %q out of order", i, id)
+		case ShardOf(id, n) != i:
+			return nil, fmt.Errorf("shard %d: fact %q belongs in shard %d", i, id, ShardOf(id, n))
+		}
+		prev = id
+		s.lines = append(s.lines, int32(off))
+		off += end + 1
+		body = body[end+1:]
+	}
+	s.lines = append(s.lines, int32(off))
+	if s.len() != m.ShardFacts[i] {
+		return nil, fmt.Errorf("shard %d: %d facts, manifest says %d", i, s.len(), m.ShardFacts[i])
+	}
+	return s, nil
+}

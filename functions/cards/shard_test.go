@@ -1,0 +1,139 @@
+package cards
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/facts/factstest"
+	"github.com/factcard/factcard/functions/dataset"
+	"github.com/factcard/factcard/functions/storage/storagetest"
+)
+
+// publishedFixture publishes n synthetic facts (generated text, not quotes) to an
+// in-memory store and returns the opened version.
+func publishedFixture(t *testing.T, n int) *facts.Published {
+	t.Helper()
+	d, docs, err := factstest.Dataset(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := facts.Pack(d, docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := storagetest.NewMemory()
+	if _, err := dataset.Publish(t.Context(), mem, "facts", b); err != nil {
+		t.Fatal(err)
+	}
+	p, err := dataset.Open(t.Context(), dataset.URL{Bucket: "cards", Root: "facts", Version: b.Manifest.Version}, mem, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestGenerateShard(t *testing.T) {
+	p := publishedFixture(t, 1500)
+	if p.Shards() < 2 {
+		t.Fatalf("%d shards; the test needs several", p.Shards())
+	}
+	mem := storagetest.NewMemory()
+	svc, err := New(Config{Facts: p, Store: mem, Render: (&counter{}).render})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := facts.ShardKey("facts", p.Version(), 1, p.Shards())
+	inShard, err := p.ShardFacts(t.Context(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := GenerateRequest{Shard: key, Sizes: []string{"og", "story"}, Themes: []string{"dark"}}
+	first, err := svc.Generate(t.Context(), req, GenerateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 2 * len(inShard); first.Rendered != want || len(first.Failed) != 0 || mem.Len() != want {
+		t.Fatalf("first run = %+v, %d stored; want %d rendered and stored", first, mem.Len(), want)
+	}
+	for _, k := range mem.Keys() {
+		id := strings.Split(k, "/")[len(strings.Split(k, "/"))-2]
+		if facts.ShardOf(id, p.Shards()) != 1 {
+			t.Errorf("stored %s, a card of another shard", k)
+		}
+	}
+	again, _ := svc.Generate(t.Context(), req, GenerateOptions{})
+	if again.Rendered != 0 || again.Skipped != first.Rendered {
+		t.Errorf("second run = %+v, want everything skipped", again)
+	}
+}
+
+func TestGenerateShardRefused(t *testing.T) {
+	p := publishedFixture(t, 600)
+	key := facts.ShardKey("facts", p.Version(), 0, p.Shards())
+	for _, tc := range []struct {
+		name string
+		set  facts.Set
+		req  GenerateRequest
+		want string
+	}{
+		{"another version", p, GenerateRequest{Shard: facts.ShardKey("facts", strings.Repeat("0", 20), 0, p.Shards())}, "another dataset version"},
+		{"not a shard", p, GenerateRequest{Shard: "facts/" + p.Version() + "/manifest.json"}, "another dataset version"},
+		{"ids and shard", p, GenerateRequest{Shard: key, IDs: []string{"x"}}, "not both"},
+		{"embedded dataset", facts.Default(), GenerateRequest{Shard: key}, "not a published one"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mem := storagetest.NewMemory()
+			svc, err := New(Config{Facts: tc.set, Store: mem, Render: (&counter{}).render})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, _ := svc.Generate(t.Context(), tc.req, GenerateOptions{})
+			if len(r.Failed) != 1 || !strings.Contains(r.Failed[0].Error, tc.want) || r.Rendered != 0 || mem.Len() != 0 {
+				t.Errorf("report %+v; want one failure saying %q and nothing stored", r, tc.want)
+			}
+		})
+	}
+}
+
+func TestReportCapped(t *testing.T) {
+	r := GenerateReport{Rendered: 3}
+	for range MaxListedFailures + 7 {
+		r.Failed = append(r.Failed, Failure{ID: "x", Error: strings.Repeat("e", 100)})
+	}
+	c := r.Capped()
+	if len(c.Failed) != MaxListedFailures || c.FailuresNotListed != 7 || c.Rendered != 3 {
+		t.Errorf("Capped: %d listed, %d not listed; want %d and 7", len(c.Failed), c.FailuresNotListed, MaxListedFailures)
+	}
+	if len(r.Failed) != MaxListedFailures+7 {
+		t.Error("Capped changed the original report")
+	}
+	small := GenerateReport{Failed: []Failure{{ID: "a"}}}
+	if got := small.Capped(); len(got.Failed) != 1 || got.FailuresNotListed != 0 {
+		t.Errorf("Capped of a short report = %+v", got)
+	}
+	err := error(&IncompleteError{Shard: "facts/v/shards/0001.json", Report: c})
+	var ie *IncompleteError
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "failed 57") || !strings.Contains(err.Error(), "first failure: x") {
+		t.Errorf("IncompleteError says %q", err)
+	}
+}
+
+// TestGenerateShardOfALargeDataset: a shard request is checked against the shard's
+// size, not the dataset's, so a million-fact dataset can be generated a shard at a
+// time while a request for all of it is refused.
+func TestGenerateShardOfALargeDataset(t *testing.T) {
+	p := publishedFixture(t, MaxGenerateFacts+500)
+	svc, err := New(Config{Facts: p, Store: storagetest.NewMemory(), Render: (&counter{}).render})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.CheckGenerate(GenerateRequest{}); !errors.Is(err, ErrRequestTooLarge) {
+		t.Errorf("all of %d facts: %v, want ErrRequestTooLarge", p.Len(), err)
+	}
+	key := facts.ShardKey("facts", p.Version(), 0, p.Shards())
+	if err := svc.CheckGenerate(GenerateRequest{Shard: key}); err != nil {
+		t.Errorf("one shard of %d: %v", p.Shards(), err)
+	}
+}
