@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/factcard/factcard/facts/curate"
+	"github.com/factcard/factcard/functions/config"
+	"github.com/factcard/factcard/render/brand"
 )
 
 // Exit codes.
@@ -24,6 +26,9 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// brand is the brand every command draws in: --brand, else FACTCARD_BRAND,
+	// else the built-in brand. run loads and checks it before the command runs.
+	brand *brand.Brand
 }
 
 // command is one verb of the CLI, possibly with sub-verbs.
@@ -36,6 +41,11 @@ type command struct {
 	// flags declares the command's flags on fs and returns the function that runs it.
 	flags func(fs *flag.FlagSet) func(ctx context.Context, e *env, args []string) error
 	sub   []*command
+}
+
+// brandFlag declares --brand on a command that draws cards.
+func brandFlag(fs *flag.FlagSet) {
+	fs.String("brand", "", "brand folder: brand.json and its files (default FACTCARD_BRAND, else the built-in brand)")
 }
 
 // usageError is a mistake in how the command was called: exit 2 with usage.
@@ -102,7 +112,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		printUsage(e.stderr, cmd, path, fs)
 		return exitUsage
 	}
-	err := runFn(ctx, e, fs.Args())
+	// The brand is loaded and checked before anything runs, so a bad brand fails
+	// every command at start (exit 2), and nothing is drawn or served half-branded.
+	brandDir := e.getenv("FACTCARD_BRAND")
+	if f := fs.Lookup("brand"); f != nil && f.Value.String() != "" {
+		brandDir = f.Value.String()
+	}
+	var err error
+	if e.brand, err = config.LoadBrand(brandDir); err != nil {
+		fmt.Fprintf(e.stderr, "%s: %v\n", strings.Join(path, " "), err)
+		return exitUsage
+	}
+	err = runFn(ctx, e, fs.Args())
 	var ue *usageError
 	var ie *curate.InputError
 	switch {

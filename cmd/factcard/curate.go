@@ -17,6 +17,7 @@ import (
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/facts/curate"
+	"github.com/factcard/factcard/render/brand"
 )
 
 // defaultDataset is where 'facts add' and 'facts add-source' find the dataset: the
@@ -247,7 +248,7 @@ temporary file, validated, and renamed over the old one.`,
 				if err != nil {
 					return err
 				}
-				nd, err := checkNewDataset(updated, os.DirFS(ds.sourcesDir()))
+				nd, err := checkNewDataset(updated, os.DirFS(ds.sourcesDir()), e.brand)
 				if err != nil {
 					return err
 				}
@@ -272,13 +273,13 @@ temporary file, validated, and renamed over the old one.`,
 }
 
 // checkNewDataset validates a dataset about to be written: provenance against its
-// documents, and every card fits. A failure is the curator's to fix: exit 2.
-func checkNewDataset(data []byte, docs fs.FS) (*facts.Dataset, error) {
+// documents, and every card fits in brand b. A failure is the curator's to fix: exit 2.
+func checkNewDataset(data []byte, docs fs.FS, b *brand.Brand) (*facts.Dataset, error) {
 	nd, err := facts.Load(bytes.NewReader(data), docs)
 	if err != nil {
 		return nil, &curate.InputError{Msg: "the dataset would not be valid with this change, so nothing was written:\n" + err.Error()}
 	}
-	if err := checkCards(nd); err != nil {
+	if err := checkCards(nd, b); err != nil {
 		return nil, &curate.InputError{Msg: "a card would not fit, so nothing was written:\n" + err.Error()}
 	}
 	return nd, nil
@@ -357,7 +358,7 @@ Bad input exits 2 and changes nothing.`,
 					return err
 				}
 				docs := overlayFS{base: os.DirFS(dir), name: name, data: doc}
-				if _, err := checkNewDataset(updated, docs); err != nil {
+				if _, err := checkNewDataset(updated, docs, e.brand); err != nil {
 					return err
 				}
 				if err := createFile(target, doc); err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/render"
+	"github.com/factcard/factcard/render/brand"
 )
 
 func factsCommand() *command {
@@ -100,7 +101,7 @@ sources/ beside it, or from --sources DIR.`,
 								return err
 							}
 						}
-						if err := checkCards(d); err != nil {
+						if err := checkCards(d, e.brand); err != nil {
 							return err
 						}
 						fmt.Fprintf(e.stdout, "%d facts valid, %d sources checked (%s)\n", d.Len(), len(d.Sources()), name)
@@ -124,11 +125,12 @@ func lookup(id string) (facts.Fact, error) {
 	return f, nil
 }
 
-// checkCards lays every fact out on every card, listing every one that does not fit.
-func checkCards(d *facts.Dataset) error {
+// checkCards lays every fact out on every card of brand b (nil for the
+// built-in brand), listing every one that does not fit.
+func checkCards(d *facts.Dataset, b *brand.Brand) error {
 	var errs []string
 	for i, f := range d.All() {
-		if err := render.Check(f); err != nil {
+		if err := render.CheckFor(b, f); err != nil {
 			errs = append(errs, fmt.Sprintf("fact %d (%q): %v", i+1, f.ID, err))
 		}
 	}

@@ -27,6 +27,7 @@ Examples:
 			themes := fs.String("themes", "", "comma-separated themes (default all)")
 			concurrency := fs.Int("concurrency", 0, "cards rendered at once (default FACTCARD_CONCURRENCY or 2×CPUs)")
 			asJSON := fs.Bool("json", false, "print the report as JSON, as the Lambda function answers")
+			brandFlag(fs)
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) > 0 {
 					return usagef("generate takes flags only, got %q", args)
@@ -35,6 +36,7 @@ Examples:
 				if err != nil {
 					return err
 				}
+				cfg.Brand = e.brand
 				svc, err := cfg.NewService(ctx, newLogger(e, cfg))
 				if err != nil {
 					return err

@@ -55,7 +55,7 @@ Examples:
 					return err
 				}
 				if *layout {
-					if err := checkCards(d); err != nil {
+					if err := checkCards(d, e.brand); err != nil {
 						return err
 					}
 				}

@@ -29,14 +29,16 @@ Examples:
   factcard render jaishankar-measured-and-responsible -o card.png
   factcard render rubio-methods-to-de-escalate --size story --theme light -o story.png
   factcard render --all -o cards/
-  factcard render --dataset /tmp/walk/dataset.json brevik-gift-big-fleets -o card.png`,
+  factcard render --dataset /tmp/walk/dataset.json brevik-gift-big-fleets -o card.png
+  factcard render --brand infra/brands/example rubio-methods-to-de-escalate --theme paper`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			size := fs.String("size", string(render.SizeOG), "card size: "+joinStrings(render.Sizes()))
-			theme := fs.String("theme", string(render.ThemeDark), "theme: "+joinStrings(render.Themes()))
+			theme := fs.String("theme", "", "theme: one of the brand's (default its dark theme, else its first; built-in: "+joinStrings(render.Themes())+")")
 			format := fs.String("format", string(render.FormatPNG), "image format: png or jpeg")
 			out := fs.String("o", "", "output file, - for standard output (default ID-SIZE-THEME.EXT); with --all, the output folder (default cards)")
 			all := fs.Bool("all", false, "render every fact in every size and theme")
 			dataset := fs.String("dataset", "", "render from this dataset `FILE` (checked against sources/ beside it) instead of the embedded one")
+			brandFlag(fs)
 			return func(ctx context.Context, e *env, args []string) error {
 				d := facts.Default()
 				if *dataset != "" {
@@ -45,7 +47,7 @@ Examples:
 						return err
 					}
 				}
-				var opts render.Options
+				opts := render.Options{Brand: e.brand}
 				var err error
 				if opts.Format, err = render.ParseFormat(*format); err != nil {
 					return usagef("%v", err)
@@ -58,7 +60,7 @@ Examples:
 					if dir == "" {
 						dir = "cards"
 					}
-					return renderAll(ctx, e, d.All(), opts.Format, dir)
+					return renderAll(ctx, e, d.All(), opts, dir)
 				}
 				if len(args) != 1 {
 					return usagef("give one fact ID, or --all")
@@ -66,7 +68,7 @@ Examples:
 				if opts.Size, err = render.ParseSize(*size); err != nil {
 					return usagef("%v", err)
 				}
-				if opts.Theme, err = render.ParseTheme(*theme); err != nil {
+				if opts.Theme, err = render.ParseThemeFor(e.brand, *theme); err != nil {
 					return usagef("%v", err)
 				}
 				f, ok := d.Lookup(args[0])
@@ -118,8 +120,9 @@ func cardFileName(id string, opts render.Options) string {
 	return fmt.Sprintf("%s-%s-%s.%s", id, opts.Size, opts.Theme, opts.Format.Ext())
 }
 
-// renderAll renders every fact × size × theme into dir, in parallel, with progress.
-func renderAll(ctx context.Context, e *env, all []facts.Fact, format render.Format, dir string) error {
+// renderAll renders every fact × size × theme of the brand into dir, in the
+// format and brand of opts, in parallel, with progress.
+func renderAll(ctx context.Context, e *env, all []facts.Fact, opts render.Options, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -130,8 +133,8 @@ func renderAll(ctx context.Context, e *env, all []facts.Fact, format render.Form
 	var jobs []job
 	for _, f := range all {
 		for _, size := range render.Sizes() {
-			for _, theme := range render.Themes() {
-				jobs = append(jobs, job{f, render.Options{Size: size, Theme: theme, Format: format}})
+			for _, theme := range render.ThemesFor(opts.Brand) {
+				jobs = append(jobs, job{f, render.Options{Size: size, Theme: theme, Format: opts.Format, Brand: opts.Brand}})
 			}
 		}
 	}

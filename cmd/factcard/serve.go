@@ -37,6 +37,7 @@ S3 bucket; see the README for every setting. SIGINT or SIGTERM stops it graceful
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
 			maxConns := fs.Int("max-conns", defaultMaxConns, "connections served at once; more wait to be accepted")
+			brandFlag(fs)
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) > 0 {
 					return usagef("serve takes no arguments")
@@ -65,7 +66,8 @@ func serve(ctx context.Context, e *env, addr string, maxConns int) error {
 	// that before the first request, so neither its latency nor its memory grows
 	// with the first traffic. (The Lambda functions skip this: a sandbox renders
 	// one card at a time, and its cold start would pay for all of it.)
-	if err := render.Preload(); err != nil {
+	cfg.Brand = e.brand
+	if err := render.PreloadFor(e.brand); err != nil {
 		return fmt.Errorf("load the renderer: %w", err)
 	}
 	svc, err := cfg.NewService(ctx, log)

@@ -16,14 +16,14 @@ var version = "dev"
 func versionCommand() *command {
 	return &command{
 		name:    "version",
-		summary: "print the version, the renderer version and the dataset size",
+		summary: "print the version, the renderer version, the dataset size and the brand",
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			return func(_ context.Context, e *env, args []string) error {
 				if len(args) > 0 {
 					return usagef("version takes no arguments")
 				}
-				_, err := fmt.Fprintf(e.stdout, "factcard %s (%s, %s/%s), %d facts\n",
-					version, runtime.Version(), runtime.GOOS, runtime.GOARCH, facts.Default().Len())
+				_, err := fmt.Fprintf(e.stdout, "factcard %s (%s, %s/%s), %d facts, brand %s (%.12s)\n",
+					version, runtime.Version(), runtime.GOOS, runtime.GOARCH, facts.Default().Len(), e.brand.Name, e.brand.Digest())
 				return err
 			}
 		},

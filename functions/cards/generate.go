@@ -82,9 +82,10 @@ const (
 )
 
 // MaxGenerateCards is the most cards one request may expand to: MaxGenerateFacts
-// facts in every size and theme (80,000 with four sizes and two themes).
-func MaxGenerateCards() int {
-	return MaxGenerateFacts * len(render.Sizes()) * len(render.Themes())
+// facts in every size and theme of the brand (80,000 with four sizes and two
+// themes).
+func (s *Service) MaxGenerateCards() int {
+	return MaxGenerateFacts * len(render.Sizes()) * len(s.Themes())
 }
 
 // ErrRequestTooLarge is returned, wrapped with the numbers, for a generate request
@@ -124,11 +125,11 @@ func (s *Service) CheckGenerate(req GenerateRequest) error {
 		nSizes = len(render.Sizes())
 	}
 	if nThemes == 0 {
-		nThemes = len(render.Themes())
+		nThemes = len(s.Themes())
 	}
-	if n := nFacts * nSizes * nThemes; n > MaxGenerateCards() {
+	if n := nFacts * nSizes * nThemes; n > s.MaxGenerateCards() {
 		return fmt.Errorf("%w: %d facts × %d sizes × %d themes = %d cards, at most %d per request",
-			ErrRequestTooLarge, nFacts, nSizes, nThemes, n, MaxGenerateCards())
+			ErrRequestTooLarge, nFacts, nSizes, nThemes, n, s.MaxGenerateCards())
 	}
 	return nil
 }
@@ -252,7 +253,7 @@ func (s *Service) plan(ctx context.Context, req GenerateRequest) []job {
 	}
 	themes := dedupe(req.Themes)
 	if len(themes) == 0 {
-		for _, th := range render.Themes() {
+		for _, th := range s.Themes() {
 			themes = append(themes, string(th))
 		}
 	}
@@ -313,7 +314,7 @@ func (s *Service) planRef(t target, size, theme string) (Ref, error) {
 	if err != nil {
 		return Ref{}, err
 	}
-	th, err := render.ParseTheme(theme)
+	th, err := s.ParseTheme(theme)
 	if err != nil {
 		return Ref{}, err
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/functions/storage"
 	"github.com/factcard/factcard/render"
+	"github.com/factcard/factcard/render/brand"
 )
 
 // DefaultStoreTimeout bounds each store call when Config.StoreTimeout is zero. A card
@@ -57,6 +58,10 @@ type Config struct {
 	// is CPU-bound and holds a few megabytes, so more at once only adds memory and
 	// latency: under a burst of cold cards, requests wait for a slot instead.
 	MaxRenders int
+	// Brand is the brand every card is drawn in, loaded and checked at start
+	// (render.CheckBrand); nil means the built-in brand. Its digest is part of
+	// every key, so cards of another brand are never served for it.
+	Brand *brand.Brand
 }
 
 // Service gets cards by fact ID and options. It is safe for concurrent use.
@@ -66,7 +71,8 @@ type Service struct {
 	log          *slog.Logger
 	storeTimeout time.Duration
 	render       RenderFunc
-	fingerprint  string
+	brand        *brand.Brand
+	fingerprint  string // the renderer's and the brand's
 	flights      singleflight.Group
 	// digests keeps recent facts' content digests: a dataset does not change while
 	// the service runs, and every card URL needs one.
@@ -88,8 +94,12 @@ func New(cfg Config) (*Service, error) {
 		log:          cfg.Logger,
 		storeTimeout: cfg.StoreTimeout,
 		render:       cfg.Render,
-		fingerprint:  render.Fingerprint(),
+		brand:        cfg.Brand,
 	}
+	if s.brand == nil {
+		s.brand = brand.Default()
+	}
+	s.fingerprint = render.Fingerprint() + " brand " + s.brand.Digest()
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -118,12 +128,25 @@ func renderBytes(f facts.Fact, opts render.Options) ([]byte, error) {
 // Facts returns the dataset the service renders from.
 func (s *Service) Facts() facts.Set { return s.facts }
 
+// Brand returns the brand the service draws cards in.
+func (s *Service) Brand() *brand.Brand { return s.brand }
+
+// Themes returns the brand's themes, in its order.
+func (s *Service) Themes() []render.Theme { return render.ThemesFor(s.brand) }
+
+// ParseTheme returns the brand's theme named name; "" gives its default theme.
+// An unknown name gives a *render.OptionError listing the brand's themes.
+func (s *Service) ParseTheme(name string) (render.Theme, error) {
+	return render.ParseThemeFor(s.brand, name)
+}
+
 // Ref names one card: which fact, which options, and where it is stored.
 type Ref struct {
 	Fact    facts.Fact
 	Options render.Options // resolved: no zero fields
 	// Hash covers the fact's content, the options, the renderer's version and its
-	// fonts; it is the card's strong ETag and part of its key.
+	// fonts, and the brand (its brand.json and files); it is the card's strong ETag
+	// and part of its key.
 	Hash string
 	// Key is the storage key: cards/<fact-id>/<size>-<theme>-<hash>.<ext>.
 	Key string
@@ -146,8 +169,10 @@ func (s *Service) Ref(ctx context.Context, id string, opts render.Options) (Ref,
 }
 
 // FactRef resolves a fact already read from the dataset and options into a card
-// reference, without any I/O. Bad options give a *render.OptionError.
+// reference, without any I/O. Bad options give a *render.OptionError. The card
+// is drawn in the service's brand, whatever opts.Brand says.
 func (s *Service) FactRef(f facts.Fact, opts render.Options) (Ref, error) {
+	opts.Brand = s.brand
 	opts, err := opts.Resolve()
 	if err != nil {
 		return Ref{}, err
@@ -171,8 +196,8 @@ func contentDigest(f facts.Fact) [sha256.Size]byte {
 	return sha256.Sum256(content)
 }
 
-// hash is a card's hash: over its fact's content digest, the options and the
-// renderer's fingerprint.
+// hash is a card's hash: over its fact's content digest, the options, the
+// renderer's fingerprint and the brand's digest.
 func (s *Service) hash(digest [sha256.Size]byte, opts render.Options) string {
 	h := sha256.New()
 	for _, part := range [][]byte{digest[:], []byte(opts.Size), []byte(opts.Theme), []byte(opts.Format), []byte(s.fingerprint)} {

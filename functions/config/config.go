@@ -4,8 +4,11 @@ package config
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +18,8 @@ import (
 	"github.com/factcard/factcard/functions/dataset"
 	"github.com/factcard/factcard/functions/storage"
 	"github.com/factcard/factcard/functions/storage/s3store"
+	"github.com/factcard/factcard/render"
+	"github.com/factcard/factcard/render/brand"
 )
 
 // Config is every setting of the service. The README's settings table documents
@@ -49,6 +54,12 @@ type Config struct {
 	// embedded in the binary, or the URL of a published version,
 	// s3://BUCKET/PREFIX/VERSION, read from S3 with Region and Endpoint.
 	Dataset string
+	// BrandDir is the brand folder (FACTCARD_BRAND). Empty: the built-in brand, or
+	// on Lambda the folder `sam build` bundled beside the bootstrap (see ForLambda).
+	BrandDir string
+	// Brand is the brand cards and pages are drawn in, loaded from BrandDir with
+	// LoadBrand; nil is the built-in brand.
+	Brand *brand.Brand
 }
 
 // Defaults.
@@ -67,6 +78,7 @@ func Load(getenv func(string) string) (Config, error) {
 		Dir:          firstNonEmpty(getenv("FACTCARD_DIR"), DefaultDir),
 		PublicURL:    getenv("FACTCARD_PUBLIC_URL"),
 		Dataset:      strings.TrimSpace(getenv("FACTCARD_DATASET")),
+		BrandDir:     getenv("FACTCARD_BRAND"),
 		StoreTimeout: cards.DefaultStoreTimeout,
 		LogLevel:     slog.LevelInfo,
 	}
@@ -167,7 +179,7 @@ func (c Config) NewService(ctx context.Context, log *slog.Logger) (*cards.Servic
 	if err != nil {
 		return nil, err
 	}
-	return cards.New(cards.Config{Facts: set, Store: store, Logger: log, StoreTimeout: c.StoreTimeout})
+	return cards.New(cards.Config{Facts: set, Store: store, Logger: log, StoreTimeout: c.StoreTimeout, Brand: c.Brand})
 }
 
 // OpenFacts opens the dataset the configuration names: the embedded one, or the
@@ -200,9 +212,60 @@ func (c Config) DatasetDescription() string {
 	return c.Dataset
 }
 
-// ForLambda reads the configuration of a Lambda function from getenv and builds its
-// card service. A bucket is required: a directory store would vanish with the
-// sandbox.
+// LoadBrand loads the brand folder dir and checks it for every card size
+// (render.CheckBrand); "" gives the built-in brand. A bad brand is an error
+// wrapping the *brand.Error that names the field, for example
+// `brand infra/brands/x: themes.dark.muted: #777777 on background #ffffff has
+// contrast 4.47:1, below the 4.5:1 WCAG AA needs for text`. The mains exit 2 on it.
+func LoadBrand(dir string) (*brand.Brand, error) {
+	if dir == "" {
+		return brand.Default(), nil
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("brand %s: %w", dir, &brand.Error{Field: brand.File, Err: errors.New("not a folder: want the folder that holds brand.json and its files")})
+	}
+	b, err := brand.Load(os.DirFS(dir))
+	if err == nil {
+		err = render.CheckBrand(b)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("brand %s: %w", dir, err)
+	}
+	return b, nil
+}
+
+// ExitCode is the exit status of a main that failed to start with err: 2 for a
+// bad brand (the brand's *brand.Error), 1 for anything else.
+func ExitCode(err error) int {
+	var be *brand.Error
+	if errors.As(err, &be) {
+		return 2
+	}
+	return 1
+}
+
+// BundledBrand is the folder, beside the bootstrap, that `sam build` copies
+// the brand named by the BRAND make variable into.
+const BundledBrand = "brand"
+
+// bundledBrand returns the brand folder bundled beside the running executable,
+// or "" if there is none.
+func bundledBrand() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	dir := filepath.Join(filepath.Dir(exe), BundledBrand)
+	if _, err := os.Stat(filepath.Join(dir, brand.File)); err != nil {
+		return ""
+	}
+	return dir
+}
+
+// ForLambda reads the configuration of a Lambda function from getenv, loads its
+// brand (FACTCARD_BRAND, else the folder bundled beside the bootstrap, else the
+// built-in brand) and builds its card service. A bucket is required: a directory
+// store would vanish with the sandbox.
 func ForLambda(ctx context.Context, getenv func(string) string, log *slog.Logger) (Config, *cards.Service, error) {
 	c, err := Load(getenv)
 	if err != nil {
@@ -210,6 +273,12 @@ func ForLambda(ctx context.Context, getenv func(string) string, log *slog.Logger
 	}
 	if c.Bucket == "" {
 		return Config{}, nil, fmt.Errorf("FACTCARD_BUCKET is required on Lambda (a directory store would vanish with the sandbox)")
+	}
+	if c.BrandDir == "" {
+		c.BrandDir = bundledBrand()
+	}
+	if c.Brand, err = LoadBrand(c.BrandDir); err != nil {
+		return Config{}, nil, err
 	}
 	svc, err := c.NewService(ctx, log)
 	return c, svc, err

@@ -27,7 +27,7 @@ func main() {
 	h, err := setup(context.Background(), os.Getenv, log)
 	if err != nil {
 		log.Error("startup failed", "err", err)
-		os.Exit(1)
+		os.Exit(config.ExitCode(err))
 	}
 	lambda.Start(h)
 }

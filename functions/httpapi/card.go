@@ -32,7 +32,7 @@ func (s *server) card(w http.ResponseWriter, r *http.Request) error {
 	if opts.Size, err = render.ParseSize(q["size"]); err != nil {
 		return err
 	}
-	if opts.Theme, err = render.ParseTheme(q["theme"]); err != nil {
+	if opts.Theme, err = s.cards.ParseTheme(q["theme"]); err != nil {
 		return err
 	}
 	ref, err := s.ref(r.Context(), id, opts)
@@ -55,7 +55,7 @@ func (s *server) hashedCard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	theme, err := render.ParseTheme(parts[1])
+	theme, err := s.cards.ParseTheme(parts[1])
 	if err != nil {
 		return err
 	}

@@ -118,7 +118,7 @@ var errUnknownFact = notFound("no fact with that ID: see /facts for the list")
 func (s *server) factResponse(base string, f facts.Fact) (factResponse, error) {
 	fr := factResponse{Fact: f, ShareURL: base + "/share/" + f.ID}
 	for _, size := range render.Sizes() {
-		for _, theme := range render.Themes() {
+		for _, theme := range s.cards.Themes() {
 			link, err := s.cardLink(base, f, render.Options{Size: size, Theme: theme})
 			if err != nil {
 				return factResponse{}, err

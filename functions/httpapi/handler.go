@@ -14,6 +14,7 @@ import (
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/functions/cards"
+	"github.com/factcard/factcard/render/brand"
 )
 
 // Config configures the handler.
@@ -45,6 +46,8 @@ type server struct {
 	version        string
 	log            *slog.Logger
 	pages          *pages
+	brand          *brand.Brand // the card service's: cards and pages wear one brand
+	favicon        favicon
 }
 
 // New returns the API handler.
@@ -52,7 +55,8 @@ func New(cfg Config) (http.Handler, error) {
 	if cfg.Cards == nil {
 		return nil, errors.New("httpapi: no card service")
 	}
-	s := &server{cards: cfg.Cards, facts: cfg.Cards.Facts(), version: cfg.Version, log: cfg.Logger, trustForwarded: cfg.TrustForwarded}
+	s := &server{cards: cfg.Cards, facts: cfg.Cards.Facts(), version: cfg.Version, log: cfg.Logger, trustForwarded: cfg.TrustForwarded,
+		brand: cfg.Cards.Brand()}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -66,11 +70,14 @@ func New(cfg Config) (http.Handler, error) {
 		}
 		s.public = u
 	}
-	p, err := newPages()
+	p, err := newPages(s.brand)
 	if err != nil {
 		return nil, err
 	}
 	s.pages = p
+	if s.favicon, err = newFavicon(s.brand); err != nil {
+		return nil, err
+	}
 	return s.middleware(s.routes()), nil
 }
 
@@ -108,8 +115,8 @@ func (s *server) routes() http.Handler {
 	handle("/share/{id}", s.links(s.share))
 	handle("/oembed", s.links(s.oembed))
 	handle("/healthz", s.healthz)
-	handle("/favicon.svg", s.favicon)
-	handle("/favicon.ico", s.favicon)
+	handle("/favicon.svg", s.serveFavicon)
+	handle("/favicon.ico", s.serveFavicon)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, notFound("no such route: see / for the cards and /facts for the API"))
 	})

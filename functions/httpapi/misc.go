@@ -19,18 +19,16 @@ func (s *server) healthz(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// faviconSVG is the site icon: an opening quotation mark.
-const faviconSVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#b4532a"/><text x="32" y="54" font-size="56" font-family="Georgia,serif" text-anchor="middle" fill="#fff">“</text></svg>`
-
-// favicon serves the icon, so browsers asking for one get an answer, not a 404.
-func (s *server) favicon(w http.ResponseWriter, r *http.Request) error {
+// serveFavicon serves the brand's icon (see newFavicon), so browsers asking for
+// one get an answer, not a 404.
+func (s *server) serveFavicon(w http.ResponseWriter, r *http.Request) error {
 	h := w.Header()
-	h.Set("Content-Type", "image/svg+xml")
-	h.Set("Content-Length", strconv.Itoa(len(faviconSVG)))
+	h.Set("Content-Type", s.favicon.contentType)
+	h.Set("Content-Length", strconv.Itoa(len(s.favicon.body)))
 	h.Set("Cache-Control", "public, max-age=86400")
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
-		_, _ = w.Write([]byte(faviconSVG))
+		_, _ = w.Write(s.favicon.body)
 	}
 	return nil
 }

@@ -68,7 +68,7 @@ func (s *server) oembed(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", plainCache)
 	writeJSON(w, http.StatusOK, oembedResponse{
 		Version: "1.0", Type: "photo", URL: link.URL, Width: link.Width, Height: link.Height,
-		Title: title(f), AuthorName: f.Speaker.Name, ProviderName: "factcard", ProviderURL: base + "/",
+		Title: title(f), AuthorName: f.Speaker.Name, ProviderName: s.brand.Name, ProviderURL: providerURL(s.brand.URL, base),
 		CacheAge: 3600,
 	})
 	return nil
@@ -98,9 +98,9 @@ func (s *server) shareID(ctx context.Context, base, raw string) (facts.Fact, ren
 	if err != nil {
 		return facts.Fact{}, "", err
 	}
-	theme, err := render.ParseTheme(u.Query().Get("theme"))
+	theme, err := s.cards.ParseTheme(u.Query().Get("theme"))
 	if err != nil {
-		theme = render.ThemeDark
+		theme, _ = s.cards.ParseTheme("") // the brand's default
 	}
 	return f, theme, nil
 }
@@ -142,4 +142,12 @@ func largestFitting(maxW, maxH int) (render.Size, bool) {
 		}
 	}
 	return best, bestArea > 0
+}
+
+// providerURL is oEmbed's provider_url: the brand's URL, else this site.
+func providerURL(brandURL, base string) string {
+	if brandURL != "" {
+		return brandURL
+	}
+	return base + "/"
 }

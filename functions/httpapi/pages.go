@@ -13,6 +13,7 @@ import (
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/render"
+	"github.com/factcard/factcard/render/brand"
 )
 
 //go:embed templates
@@ -27,11 +28,12 @@ type pages struct {
 	csp string
 }
 
-func newPages() (*pages, error) {
+func newPages(b *brand.Brand) (*pages, error) {
 	css, err := templateFS.ReadFile("templates/site.css")
 	if err != nil {
 		return nil, fmt.Errorf("read style sheet: %w", err)
 	}
+	css = append(css, brandStyle(b)...)
 	sum := sha256.Sum256(css)
 	p := &pages{
 		css: markup(css),
@@ -89,11 +91,11 @@ func (s *server) index(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	head, err := s.pages.index.render(map[string]any{"base": base})
+	head, err := s.pages.index.render(map[string]any{"base": base, "brand": s.brand.Name})
 	if err != nil {
 		return err
 	}
-	body, err := s.pages.indexBody.render(map[string]any{"count": s.facts.Len(), "items": markup(items.String()),
+	body, err := s.pages.indexBody.render(map[string]any{"count": s.facts.Len(), "items": markup(items.String()), "brand": s.brand.Name,
 		"pager": pager(base, p, page)})
 	if err != nil {
 		return err
@@ -139,6 +141,7 @@ func (s *server) share(w http.ResponseWriter, r *http.Request) error {
 		"links":        sizeLinks(all.Cards),
 		"notes":        notes(f),
 		"base":         base,
+		"brand":        s.brand.Name,
 	}
 	head, err := s.pages.share.render(vals)
 	if err != nil {
@@ -155,7 +158,7 @@ func (s *server) share(w http.ResponseWriter, r *http.Request) error {
 // every page needs.
 func (s *server) writePage(w http.ResponseWriter, r *http.Request, base string, head, body markup) error {
 	var b strings.Builder
-	if err := s.pages.page.exec(&b, map[string]any{"css": s.pages.css, "head": head, "body": body, "base": base}); err != nil {
+	if err := s.pages.page.exec(&b, map[string]any{"css": s.pages.css, "head": head, "body": body, "base": base, "brand_link": brandLink(s.brand)}); err != nil {
 		return err
 	}
 	h := w.Header()
