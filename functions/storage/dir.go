@@ -30,8 +30,8 @@ var _ Store = (*Dir)(nil)
 // the root cannot lead a write outside it. Reads open regular files only: a key
 // that is a symbolic link, a FIFO, a device or a socket is an error, never a
 // blocked or endless read, and no object larger than the size cap is read.
-// Every call returns by its context's deadline, even when the disk under it
-// hangs (see Within).
+// Every call returns by its context's deadline (or a tenth of a second after it),
+// even when the disk under it hangs (see Within).
 //
 // The root must belong to the user running the store and be writable by no one
 // else: another user who could write there could plant cards. Directories are
@@ -155,10 +155,16 @@ func (d *Dir) removeStaleTemps(cutoff time.Time) {
 	})
 }
 
-// Within runs op, which may block on I/O, and returns its result, or ctx's error as
-// soon as ctx is done, whichever comes first. When ctx wins, op goes on in the
-// background until its I/O returns, and its result is dropped. A store built on
-// calls that cannot be cancelled (file system calls) uses it to honour deadlines.
+// withinGrace is how long Within waits, once the context is done, for op to return
+// on its own: an op that honours the context says more in its error than the
+// context does.
+const withinGrace = 100 * time.Millisecond
+
+// Within runs op, which may block on I/O, and returns its result, or an error
+// wrapping ctx's once ctx is done and op has not returned within a short grace
+// (withinGrace) after it. When ctx wins, op goes on in the background until its I/O
+// returns, and its result is dropped. A store built on calls that cannot be
+// cancelled (file system calls) uses it to honour deadlines.
 func Within[T any](ctx context.Context, op func() (T, error)) (T, error) {
 	if ctx.Done() == nil {
 		return op()
@@ -176,8 +182,15 @@ func Within[T any](ctx context.Context, op func() (T, error)) (T, error) {
 	case r := <-ch:
 		return r.v, r.err
 	case <-ctx.Done():
+	}
+	grace := time.NewTimer(withinGrace)
+	defer grace.Stop()
+	select {
+	case r := <-ch:
+		return r.v, r.err
+	case <-grace.C:
 		var zero T
-		return zero, ctx.Err()
+		return zero, fmt.Errorf("still waiting for I/O %v after the deadline: %w", withinGrace, ctx.Err())
 	}
 }
 
