@@ -72,6 +72,13 @@ func TestBrowser(t *testing.T) {
 	if long := longestQuote(facts.Default().All()); long.ID != first.ID {
 		pages = append(pages, browserPage{name: "share-" + long.ID, path: "/share/" + long.ID, share: true})
 	}
+	// A fragment, shown with its context.
+	for _, f := range facts.Default().All() {
+		if f.Fragment && f.ID != first.ID {
+			pages = append(pages, browserPage{name: "share-" + f.ID, path: "/share/" + f.ID, share: true})
+			break
+		}
+	}
 
 	browser := startBrowser(t, exe, refusingProxy(t))
 	for _, p := range pages {

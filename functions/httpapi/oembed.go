@@ -68,7 +68,7 @@ func (s *server) oembed(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", plainCache)
 	writeJSON(w, http.StatusOK, oembedResponse{
 		Version: "1.0", Type: "photo", URL: link.URL, Width: link.Width, Height: link.Height,
-		Title: title(f), AuthorName: f.Speaker.Name, ProviderName: s.brand.Name, ProviderURL: providerURL(s.brand.URL, base),
+		Title: oembedTitle(f), AuthorName: f.Speaker.Name, ProviderName: s.brand.Name, ProviderURL: providerURL(s.brand.URL, base),
 		CacheAge: 3600,
 	})
 	return nil

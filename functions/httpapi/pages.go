@@ -85,7 +85,7 @@ func (s *server) index(w http.ResponseWriter, r *http.Request) error {
 		if err := s.pages.indexItem.exec(&items, map[string]any{
 			"share_url": base + "/share/" + f.ID, "thumb_url": link.URL,
 			"thumb_width": link.Width / 2, "thumb_height": link.Height / 2,
-			"alt": alt(f), "lang": f.Language, "dir": direction(f.Language), "quoted": quoted(f),
+			"alt": alt(f), "lang": f.Language, "dir": direction(f.Language), "quoted": quoteMarkup(f),
 			"speaker": speakerLine(f), "date": f.Said.Display(),
 		}); err != nil {
 			return err
@@ -134,7 +134,7 @@ func (s *server) share(w http.ResponseWriter, r *http.Request) error {
 		"json_ld":      ld,
 		"lang":         f.Language,
 		"dir":          direction(f.Language),
-		"quoted":       quoted(f),
+		"quoted":       quoteMarkup(f),
 		"attribution":  attribution(f),
 		"when":         when(f),
 		"source":       sourceLine(f),
@@ -179,6 +179,43 @@ func quoted(f facts.Fact) string {
 	return "“" + f.Quote + "”"
 }
 
+// inContext is the quote in quotation marks between the source's words around it,
+// one passage as the source gives it: `India has condemned the attacks as
+// “irresponsible and cowardly”`. Without context it is the quote alone.
+func inContext(f facts.Fact) string {
+	before, after := contextParts(f)
+	return before + quoted(f) + after
+}
+
+// contextParts returns the words before and after the quote, each with the space
+// that joins it to the quote (none before punctuation: "”, pointing").
+func contextParts(f facts.Fact) (before, after string) {
+	if b := f.Context.Before; b != "" {
+		before = b + " "
+	}
+	if a := f.Context.After; a != "" {
+		after = a
+		if !strings.ContainsAny(a[:1], ",.;:!?)") {
+			after = " " + a
+		}
+	}
+	return before, after
+}
+
+// quoteMarkup is inContext for the page: the context in a muted span.
+func quoteMarkup(f facts.Fact) markup {
+	before, after := contextParts(f)
+	var m markup
+	if before != "" {
+		m += `<span class="context">` + esc(before) + `</span>`
+	}
+	m += esc(quoted(f))
+	if after != "" {
+		m += `<span class="context">` + esc(after) + `</span>`
+	}
+	return m
+}
+
 // direction is the HTML dir of a language's text.
 func direction(lang string) string {
 	if lang == "ur" {
@@ -198,9 +235,12 @@ func speakerLine(f facts.Fact) string {
 // title is the page and unfurl title: who said it.
 func title(f facts.Fact) string { return speakerLine(f) }
 
-// description is the unfurl text: the whole quote, then when and where.
+// oembedTitle is the oEmbed title: who said what, the quote in its context.
+func oembedTitle(f facts.Fact) string { return speakerLine(f) + ": " + inContext(f) }
+
+// description is the unfurl text: the whole quote in its context, then when and where.
 func description(f facts.Fact) string {
-	parts := []string{quoted(f), f.Said.Display()}
+	parts := []string{inContext(f), f.Said.Display()}
 	if m := f.Medium.Label(); m != "" {
 		parts = append(parts, m)
 	}
@@ -210,7 +250,7 @@ func description(f facts.Fact) string {
 
 // alt describes the card image for people who cannot see it: everything it shows.
 func alt(f facts.Fact) string {
-	return "Quote card: " + quoted(f) + " — " + speakerLine(f) + ", " + f.Said.Display() + ". Source: " + f.Source.Headline
+	return "Quote card: " + inContext(f) + " — " + speakerLine(f) + ", " + f.Said.Display() + ". Source: " + f.Source.Headline
 }
 
 // attribution is the bold name, the role and the handle.

@@ -277,3 +277,107 @@ func TestShareEscapes(t *testing.T) {
 		}
 	}
 }
+
+// TestShareContext: a fragment reaches people with the source's words around it, in
+// the share page, the card's alt text, og:description, the oEmbed title, the index
+// and the JSON; a whole sentence without context shows none.
+func TestShareContext(t *testing.T) {
+	const public = "https://cards.example.org"
+	ts := newTestServer(t, public)
+	index := parseHTML(t, body(t, ts.do(t, "GET", "/", nil)))
+	fragments := 0
+	for _, f := range facts.Default().All() {
+		t.Run(f.ID, func(t *testing.T) {
+			want := quoted(f)
+			if f.Context.Before != "" {
+				want = f.Context.Before + " " + want
+			}
+			if f.Fragment {
+				fragments++
+				if f.Context.IsZero() {
+					t.Fatal("a fragment without context in the dataset")
+				}
+				if !strings.HasPrefix(want, f.Context.Before+" “") {
+					t.Fatalf("passage %q does not lead with the context", want)
+				}
+			}
+			d := parseHTML(t, body(t, ts.do(t, "GET", "/share/"+f.ID, nil)))
+			quotes := d.all("blockquote", nil)
+			if len(quotes) != 1 {
+				t.Fatalf("%d <blockquote>, want 1", len(quotes))
+			}
+			if got := strings.Join(strings.Fields(text(quotes[0])), " "); got != want {
+				t.Errorf("blockquote = %q, want %q", got, want)
+			}
+			spans := d.all("span", func(n *html.Node) bool { v, _ := attr(n, "class"); return v == "context" })
+			if f.Context.IsZero() != (len(spans) == 0) {
+				t.Errorf("%d context spans for context %+v", len(spans), f.Context)
+			}
+			for _, name := range []string{"og:description", "twitter:description", "description", "og:image:alt", "twitter:image:alt"} {
+				if got, _ := d.meta(name); !strings.Contains(got, want) {
+					t.Errorf("%s = %q, want it to carry %q", name, got, want)
+				}
+			}
+			imgs := d.all("img", nil)
+			if len(imgs) == 0 {
+				t.Fatal("no card image")
+			}
+			if a, _ := attr(imgs[0], "alt"); !strings.Contains(a, want) {
+				t.Errorf("card alt = %q, want it to carry %q", a, want)
+			}
+
+			var oe struct {
+				Title string `json:"title"`
+			}
+			shareURL := public + "/share/" + f.ID
+			if err := json.Unmarshal(body(t, ts.do(t, "GET", "/oembed?url="+url.QueryEscape(shareURL), nil)), &oe); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(oe.Title, want) || !strings.HasPrefix(oe.Title, f.Speaker.Name) {
+				t.Errorf("oEmbed title = %q, want the speaker and %q", oe.Title, want)
+			}
+
+			var fr struct {
+				Fragment bool          `json:"fragment"`
+				Context  facts.Context `json:"context"`
+			}
+			if err := json.Unmarshal(body(t, ts.do(t, "GET", "/facts/"+f.ID, nil)), &fr); err != nil {
+				t.Fatal(err)
+			}
+			if fr.Context != f.Context || fr.Fragment != f.Fragment {
+				t.Errorf("/facts/%s context = %+v fragment %v, want %+v %v", f.ID, fr.Context, fr.Fragment, f.Context, f.Fragment)
+			}
+
+			found := false
+			for _, q := range index.all("blockquote", nil) {
+				if strings.Join(strings.Fields(text(q)), " ") == want {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("the index has no blockquote %q", want)
+			}
+		})
+	}
+	if fragments == 0 {
+		t.Error("the dataset has no fragments to check")
+	}
+}
+
+func TestInContext(t *testing.T) {
+	tests := []struct {
+		ctx  facts.Context
+		want string
+	}{
+		{facts.Context{}, "“fixture words”"},
+		{facts.Context{Before: "Fixture Speaker called it"}, "Fixture Speaker called it “fixture words”"},
+		{facts.Context{After: ", and left."}, "“fixture words”, and left."},
+		{facts.Context{Before: "They said", After: "and left."}, "They said “fixture words” and left."},
+	}
+	for _, tt := range tests {
+		f := facts.Fact{Quote: "fixture words", Context: tt.ctx}
+		if got := inContext(f); got != tt.want {
+			t.Errorf("inContext(%+v) = %q, want %q", tt.ctx, got, tt.want)
+		}
+	}
+}
