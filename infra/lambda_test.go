@@ -435,7 +435,7 @@ func expectStored(t *testing.T, c apiCase, ev events.APIGatewayV2HTTPRequest, re
 	}
 	s := storedCard{
 		event:       c.event,
-		key:         fmt.Sprintf("cards/%s/%s-%s-%s.%s", id, c.card, theme, hash, ext),
+		key:         fmt.Sprintf("%s%s/%s-%s-%s.%s", cards.KeyPrefix(), id, c.card, theme, hash, ext),
 		contentType: c.contentType,
 	}
 	if !c.head {
@@ -492,8 +492,8 @@ func listKeys(t *testing.T, client *s3.Client, bucket, prefix string) []string {
 	return keys
 }
 
-// cardKey matches a stored PNG card's key: cards/<id>/<size>-<theme>-<hash>.png.
-var cardKey = regexp.MustCompile(`^cards/([a-z0-9-]+)/([a-z]+)-([a-z]+)-[0-9a-f]{16}\.png$`)
+// cardKey matches a stored PNG card's key: cards/r<renderer>/<id>/<size>-<theme>-<hash>.png.
+var cardKey = regexp.MustCompile(`^cards/r[0-9]+/([a-z0-9-]+)/([a-z]+)-([a-z]+)-[0-9a-f]{16}\.png$`)
 
 // TestGenerateFunction runs the generate bootstrap under the emulator against a
 // loopback versitygw: it stores what is asked once, skips it the second time,
@@ -517,7 +517,7 @@ func TestGenerateFunction(t *testing.T) {
 		errorMentions     map[failure]string
 	}{
 		{name: "one", event: "generate-one.json", rendered: 1, check: func(t *testing.T) {
-			keys := listKeys(t, client, bucket, "cards/rubio-methods-to-de-escalate/og-dark-")
+			keys := listKeys(t, client, bucket, cards.KeyPrefix()+"rubio-methods-to-de-escalate/og-dark-")
 			if len(keys) != 1 {
 				t.Errorf("og dark card of rubio-methods-to-de-escalate: objects %q, want one", keys)
 			}
@@ -568,7 +568,7 @@ func checkAllCards(t *testing.T, client *s3.Client, bucket string) {
 	for _, k := range keys {
 		m := cardKey.FindStringSubmatch(k)
 		if m == nil {
-			t.Errorf("object %s is not a PNG card key cards/<id>/<size>-<theme>-<hash>.png", k)
+			t.Errorf("object %s is not a PNG card key cards/r<renderer>/<id>/<size>-<theme>-<hash>.png", k)
 			continue
 		}
 		have[m[1]+" "+m[2]+" "+m[3]] = k

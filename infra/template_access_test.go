@@ -171,7 +171,8 @@ func subString(v any) string {
 }
 
 // checkLeastPrivilege: each function may get and put objects under the cards/
-// prefix of the card bucket, and list that bucket; nothing else.
+// prefix of the card bucket, get (only) the published dataset under facts/, and
+// list that bucket; nothing else.
 func checkLeastPrivilege(r reporter, tpl *samTemplate) {
 	bucket, ok := tpl.bucketID(r)
 	if !ok {
@@ -185,7 +186,7 @@ func checkLeastPrivilege(r reporter, tpl *samTemplate) {
 				continue
 			}
 			sid, _ := st["Sid"].(string)
-			objects := false
+			objects, puts := false, false
 			for _, a := range list(st["Action"]) {
 				s, _ := a.(string)
 				if !slices.Contains(cardActions, s) {
@@ -193,13 +194,16 @@ func checkLeastPrivilege(r reporter, tpl *samTemplate) {
 				}
 				granted[s] = true
 				objects = objects || s == "s3:GetObject" || s == "s3:PutObject"
+				puts = puts || s == "s3:PutObject"
 			}
 			for _, res := range list(st["Resource"]) {
 				if !refersTo(res, bucket) {
 					r.Errorf("%s: statement %q has Resource %s, want an ARN of %s", name, sid, show(res), bucket)
 				}
-				if objects && !strings.HasSuffix(subString(res), "cards/*") {
-					r.Errorf("%s: statement %q gets or puts objects in %s, want only the cards/ prefix (…cards/*)", name, sid, show(res))
+				cardsOnly := strings.HasSuffix(subString(res), "}cards/*")
+				dataset := !puts && strings.HasSuffix(subString(res), "}facts/*")
+				if objects && !cardsOnly && !dataset {
+					r.Errorf("%s: statement %q gets or puts objects in %s, want only the cards/ prefix (…cards/*), or gets only in the dataset's facts/", name, sid, show(res))
 				}
 			}
 		}

@@ -28,8 +28,9 @@ publishing the same dataset again writes nothing new. Every write is create-only
 object already there with other bytes fails the publish and is left as it was.
 
 The last line of output is the dataset URL, s3://BUCKET/PREFIX/VERSION: set it as
-FACTCARD_DATASET (locally) or as the stack's DatasetPath parameter (PREFIX/VERSION)
-to serve and generate from it.
+FACTCARD_DATASET (locally); on AWS pass VERSION as the stack's DatasetVersion
+parameter (published with FACTCARD_PREFIX set to the stack's KeyPrefix) to serve
+from it and to get the state machine that generates every card, shard by shard.
 
 Examples:
   FACTCARD_BUCKET=cards factcard publish
@@ -74,7 +75,7 @@ Examples:
 					return err
 				}
 				fmt.Fprintf(e.stdout, "wrote %d objects, %d already there (%s)\n", res.Written, res.Existing, time.Since(start).Round(time.Millisecond))
-				fmt.Fprintf(e.stdout, "DatasetPath for the stack: %s%s\n", normalizedPrefix(cfg.Prefix), res.Key)
+				fmt.Fprintf(e.stdout, "DatasetVersion for the stack (KeyPrefix %q): %s\n", normalizedPrefix(cfg.Prefix), res.Version)
 				fmt.Fprintf(e.stdout, "s3://%s/%s%s\n", cfg.Bucket, normalizedPrefix(cfg.Prefix), res.Key)
 				return nil
 			}

@@ -59,13 +59,13 @@ func TestTwoProcessesRace(t *testing.T) {
 			bucket := srv.CreateBucket(t, "")
 			env := append(srv.Env(), "FACTCARD_BUCKET="+bucket, "FACTCARD_PREFIX=")
 			return env, func(t *testing.T) map[string][]byte {
-				return bucketObjects(t, srv.Client(t), bucket, "cards/"+ref.Fact.ID+"/")
+				return bucketObjects(t, srv.Client(t), bucket, cards.KeyPrefix()+ref.Fact.ID+"/")
 			}
 		}},
 		{"directory", func(t *testing.T) ([]string, func(*testing.T) map[string][]byte) {
 			dir := t.TempDir()
 			env := []string{"FACTCARD_DIR=" + dir, "FACTCARD_BUCKET=", "FACTCARD_S3_ENDPOINT=", "FACTCARD_PREFIX="}
-			return env, func(t *testing.T) map[string][]byte { return dirObjects(t, dir, "cards/"+ref.Fact.ID) }
+			return env, func(t *testing.T) map[string][]byte { return dirObjects(t, dir, cards.KeyPrefix()+ref.Fact.ID) }
 		}},
 	}
 	for _, tt := range tests {

@@ -148,7 +148,8 @@ type Ref struct {
 	// fonts, and the brand (its brand.json and files); it is the card's strong ETag
 	// and part of its key.
 	Hash string
-	// Key is the storage key: cards/<fact-id>/<size>-<theme>-<hash>.<ext>.
+	// Key is the storage key: cards/r<renderer>/<fact-id>/<size>-<theme>-<hash>.<ext>
+	// (see KeyPrefix).
 	Key string
 }
 
@@ -178,9 +179,15 @@ func (s *Service) FactRef(f facts.Fact, opts render.Options) (Ref, error) {
 		return Ref{}, err
 	}
 	r := Ref{Fact: f, Options: opts, Hash: s.hash(s.digests.get(f), opts)}
-	r.Key = "cards/" + f.ID + "/" + r.Name()
+	r.Key = KeyPrefix() + f.ID + "/" + r.Name()
 	return r, nil
 }
+
+// KeyPrefix is where the cards of this renderer version are stored:
+// cards/r<render.Version>/. The hash in a card's name already changes with the
+// renderer; the version in the prefix lets one S3 lifecycle rule expire every card
+// of a renderer that is no longer deployed.
+func KeyPrefix() string { return "cards/r" + render.Version + "/" }
 
 // hashLen is how many hex digits of the SHA-256 a key keeps: 64 bits, plenty to tell
 // the versions of one fact's card apart.

@@ -222,7 +222,7 @@ func checkHostile(t *testing.T, tc hostileCase, status int, header http.Header, 
 		t.Errorf("%d renders for a request that should not reach the renderer", renders)
 	}
 	for _, k := range keys {
-		if err := storage.ValidKey(k); err != nil || !strings.HasPrefix(k, "cards/"+facts.Default().All()[0].ID+"/") {
+		if err := storage.ValidKey(k); err != nil || !strings.HasPrefix(k, cards.KeyPrefix()+facts.Default().All()[0].ID+"/") {
 			t.Errorf("store saw key %q", k)
 		}
 	}

@@ -97,7 +97,7 @@ const MaxMetadataSize = 2048
 // never hold a backslash, NUL, space or upper-case letter, and never name a
 // hidden file, which leaves names starting with '.' free for a store's own use.
 //
-// Card keys look like "cards/<fact-id>/<size>-<theme>-<hash>.png".
+// Card keys look like "cards/r<renderer>/<fact-id>/<size>-<theme>-<hash>.png".
 func ValidKey(key string) error {
 	if err := validKey(key); err != nil {
 		return fmt.Errorf("%w %.80q: %s", ErrInvalidKey, key, err)
