@@ -19,14 +19,6 @@ import (
 // and oEmbed's provider_name; its URL in the footer; its theme colours as the
 // style sheet's custom properties; and a favicon made from its logo or name.
 
-// brandLink is the brand's name, linked to its URL when it has one.
-func brandLink(b *brand.Brand) markup {
-	if b.URL == "" {
-		return esc(b.Name)
-	}
-	return markup(`<a href="`) + esc(b.URL) + `" rel="noopener">` + esc(b.Name) + "</a>"
-}
-
 // pageColors are the custom properties site.css draws with.
 type pageColors struct {
 	bg, fg, muted, card, line, accent color.NRGBA
@@ -112,9 +104,10 @@ func newFavicon(b *brand.Brand) (favicon, error) {
 		if err := png.Encode(&buf, m); err != nil {
 			return favicon{}, fmt.Errorf("encode the favicon: %w", err)
 		}
-		svg := fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d"><image x="%d" y="%d" width="%d" height="%d" href="data:image/png;base64,%s"/></svg>`,
-			iconSide, iconSide, (iconSide-w)/2, (iconSide-h)/2, w, h, base64.StdEncoding.EncodeToString(buf.Bytes()))
-		return favicon{[]byte(svg), "image/svg+xml"}, nil
+		return svgFavicon("favicon-logo.svg", map[string]any{
+			"side": iconSide, "x": (iconSide - w) / 2, "y": (iconSide - h) / 2, "width": w, "height": h,
+			"png_url": "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes()),
+		})
 	}
 	initial := "“"
 	for _, r := range b.Name {
@@ -123,8 +116,22 @@ func newFavicon(b *brand.Brand) (favicon, error) {
 			break
 		}
 	}
-	svg := `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="` + brand.Hex(t.Accent) +
-		`"/><text x="32" y="46" font-size="40" font-weight="700" font-family="system-ui,sans-serif" text-anchor="middle" fill="` +
-		brand.Hex(t.Background) + `">` + string(esc(initial)) + `</text></svg>`
+	return svgFavicon("favicon-initial.svg", map[string]any{"tile": brand.Hex(t.Accent), "ink": brand.Hex(t.Background), "initial": initial})
+}
+
+// svgFavicon fills the favicon template templates/name with vals.
+func svgFavicon(name string, vals map[string]any) (favicon, error) {
+	src, err := templateFS.ReadFile("templates/" + name)
+	if err != nil {
+		return favicon{}, fmt.Errorf("read template %s: %w", name, err)
+	}
+	t, err := parseTmpl(name, string(src))
+	if err != nil {
+		return favicon{}, err
+	}
+	svg, err := t.render(vals)
+	if err != nil {
+		return favicon{}, err
+	}
 	return favicon{[]byte(svg), "image/svg+xml"}, nil
 }

@@ -21,8 +21,8 @@ var templateFS embed.FS
 
 // pages holds the parsed HTML templates and the style sheet they inline.
 type pages struct {
-	page, index, indexBody, indexItem, share, shareBody *tmpl
-	css                                                 markup
+	page, index, indexBody, indexItem, share, shareBody, sizeLink *tmpl
+	css                                                           markup
 	// csp is the Content-Security-Policy without img-src, which depends on where
 	// the cards are served from.
 	csp string
@@ -43,7 +43,7 @@ func newPages(b *brand.Brand) (*pages, error) {
 	}
 	for name, t := range map[string]**tmpl{
 		"page": &p.page, "index": &p.index, "index-body": &p.indexBody, "index-item": &p.indexItem,
-		"share": &p.share, "share-body": &p.shareBody,
+		"share": &p.share, "share-body": &p.shareBody, "size-link": &p.sizeLink,
 	} {
 		src, err := templateFS.ReadFile("templates/" + name + ".html")
 		if err != nil {
@@ -82,10 +82,12 @@ func (s *server) index(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		before, after := contextParts(f)
 		if err := s.pages.indexItem.exec(&items, map[string]any{
 			"share_url": base + "/share/" + f.ID, "thumb_url": link.URL,
 			"thumb_width": link.Width / 2, "thumb_height": link.Height / 2,
-			"alt": alt(f), "lang": f.Language, "dir": direction(f.Language), "quoted": quoteMarkup(f),
+			"alt": alt(f), "lang": f.Language, "dir": direction(f.Language),
+			"quoted": quoted(f), "context_before": before, "context_after": after,
 			"speaker": speakerLine(f), "date": f.Said.Display(),
 		}); err != nil {
 			return err
@@ -95,8 +97,16 @@ func (s *server) index(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	body, err := s.pages.indexBody.render(map[string]any{"count": s.facts.Len(), "items": markup(items.String()), "brand": s.brand.Name,
-		"pager": pager(base, p, page)})
+	vals := map[string]any{"count": s.facts.Len(), "items": markup(items.String()), "brand": s.brand.Name,
+		"pager": p.cursor != "" || page.Next != "", "first_url": "", "next_url": ""}
+	// Links to the first and the next page, when there are any.
+	if p.cursor != "" {
+		vals["first_url"] = base + "/" + p.query("")
+	}
+	if page.Next != "" {
+		vals["next_url"] = base + "/" + p.query(page.Next)
+	}
+	body, err := s.pages.indexBody.render(vals)
 	if err != nil {
 		return err
 	}
@@ -121,27 +131,40 @@ func (s *server) share(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	links, err := s.sizeLinks(all.Cards)
+	if err != nil {
+		return err
+	}
+	before, after := contextParts(f)
 	vals := map[string]any{
-		"title":        title(f),
-		"description":  description(f),
-		"share_url":    shareURL,
-		"oembed_url":   base + "/oembed?" + url.Values{"url": {shareURL}, "format": {"json"}}.Encode(),
-		"image_url":    image.URL,
-		"image_type":   image.Type,
-		"image_width":  image.Width,
-		"image_height": image.Height,
-		"alt":          alt(f),
-		"json_ld":      ld,
-		"lang":         f.Language,
-		"dir":          direction(f.Language),
-		"quoted":       quoteMarkup(f),
-		"attribution":  attribution(f),
-		"when":         when(f),
-		"source":       sourceLine(f),
-		"links":        sizeLinks(all.Cards),
-		"notes":        notes(f),
-		"base":         base,
-		"brand":        s.brand.Name,
+		"title":          title(f),
+		"description":    description(f),
+		"share_url":      shareURL,
+		"oembed_url":     base + "/oembed?" + url.Values{"url": {shareURL}, "format": {"json"}}.Encode(),
+		"image_url":      image.URL,
+		"image_type":     image.Type,
+		"image_width":    image.Width,
+		"image_height":   image.Height,
+		"alt":            alt(f),
+		"json_ld":        ld,
+		"lang":           f.Language,
+		"dir":            direction(f.Language),
+		"quoted":         quoted(f),
+		"context_before": before,
+		"context_after":  after,
+		"name":           f.Speaker.Name,
+		"role":           f.Speaker.Role,
+		"handle":         f.Speaker.Handle,
+		"when":           when(f),
+		"headline":       f.Source.Headline,
+		"source_url":     f.Source.URL, // http(s): the dataset's validation says so
+		"publisher":      f.Source.Publisher,
+		"links":          links,
+		"notes":          f.Note != "" || f.Said.Note != "",
+		"note":           f.Note,
+		"date_note":      f.Said.Note,
+		"base":           base,
+		"brand":          s.brand.Name,
 	}
 	head, err := s.pages.share.render(vals)
 	if err != nil {
@@ -158,7 +181,8 @@ func (s *server) share(w http.ResponseWriter, r *http.Request) error {
 // every page needs.
 func (s *server) writePage(w http.ResponseWriter, r *http.Request, base string, head, body markup) error {
 	var b strings.Builder
-	if err := s.pages.page.exec(&b, map[string]any{"css": s.pages.css, "head": head, "body": body, "base": base, "brand_link": brandLink(s.brand)}); err != nil {
+	if err := s.pages.page.exec(&b, map[string]any{"css": s.pages.css, "head": head, "body": body, "base": base,
+		"brand": s.brand.Name, "brand_url": s.brand.URL}); err != nil {
 		return err
 	}
 	h := w.Header()
@@ -202,20 +226,6 @@ func contextParts(f facts.Fact) (before, after string) {
 	return before, after
 }
 
-// quoteMarkup is inContext for the page: the context in a muted span.
-func quoteMarkup(f facts.Fact) markup {
-	before, after := contextParts(f)
-	var m markup
-	if before != "" {
-		m += `<span class="context">` + esc(before) + `</span>`
-	}
-	m += esc(quoted(f))
-	if after != "" {
-		m += `<span class="context">` + esc(after) + `</span>`
-	}
-	return m
-}
-
 // direction is the HTML dir of a language's text.
 func direction(lang string) string {
 	if lang == "ur" {
@@ -253,60 +263,12 @@ func alt(f facts.Fact) string {
 	return "Quote card: " + inContext(f) + " — " + speakerLine(f) + ", " + f.Said.Display() + ". Source: " + f.Source.Headline
 }
 
-// attribution is the bold name, the role and the handle.
-func attribution(f facts.Fact) markup {
-	m := "<strong>" + esc(f.Speaker.Name) + "</strong>"
-	if f.Speaker.Role != "" {
-		m += ", " + esc(f.Speaker.Role)
-	}
-	if f.Speaker.Handle != "" {
-		m += " (" + esc(f.Speaker.Handle) + ")"
-	}
-	return m
-}
-
 // when is the date and the medium.
 func when(f facts.Fact) string {
 	if m := f.Medium.Label(); m != "" {
 		return f.Said.Display() + " · " + m
 	}
 	return f.Said.Display()
-}
-
-// sourceLine is the headline, linked when the source has a URL, and the publisher.
-// Source URLs are http(s) by dataset validation.
-func sourceLine(f facts.Fact) markup {
-	src := f.Source
-	m := "<cite>" + esc(src.Headline) + "</cite>"
-	if src.URL != "" {
-		m = `<a href="` + esc(src.URL) + `" rel="noopener noreferrer">` + m + "</a>"
-	}
-	if src.Publisher != "" {
-		m += ", " + esc(src.Publisher)
-	}
-	return m
-}
-
-// pager links the index's first and next pages, when there are any.
-func pager(base string, p pageRequest, page facts.Page) markup {
-	var links []markup
-	if p.cursor != "" {
-		links = append(links, `<a href="`+esc(base+"/"+p.query(""))+`" rel="first">First page</a>`)
-	}
-	if page.Next != "" {
-		links = append(links, `<a href="`+esc(base+"/"+p.query(page.Next))+`" rel="next">Next page</a>`)
-	}
-	if len(links) == 0 {
-		return ""
-	}
-	m := markup(`<nav class="pager" aria-label="Pages">`)
-	for i, l := range links {
-		if i > 0 {
-			m += " "
-		}
-		m += l
-	}
-	return m + "</nav>"
 }
 
 // sizeNames are the card sizes in words people use.
@@ -317,34 +279,21 @@ var sizeNames = map[render.Size]string{
 	render.SizeStory:    "Story",
 }
 
-// sizeLinks lists the downloadable cards.
-func sizeLinks(links []cardLink) markup {
-	var m markup
+// sizeLinks lists the downloadable cards, one size-link template each.
+func (s *server) sizeLinks(links []cardLink) (markup, error) {
+	var b strings.Builder
 	for _, l := range links {
 		name := sizeNames[l.Size]
 		if name == "" {
 			name = string(l.Size)
 		}
-		m += markup(fmt.Sprintf(`<li><a href="%s">%s, %s (%d×%d)</a></li>`+"\n",
-			esc(l.URL), esc(name), esc(string(l.Theme)), l.Width, l.Height))
+		if err := s.pages.sizeLink.exec(&b, map[string]any{
+			"url": l.URL, "name": name, "theme": string(l.Theme), "width": l.Width, "height": l.Height,
+		}); err != nil {
+			return "", err
+		}
 	}
-	return m
-}
-
-// notes tells readers how the quote and its date were curated, when there is
-// something to say.
-func notes(f facts.Fact) markup {
-	if f.Note == "" && f.Said.Note == "" {
-		return ""
-	}
-	m := markup("<details>\n<summary>About this quote</summary>\n")
-	if f.Note != "" {
-		m += "<p>" + esc(f.Note) + "</p>\n"
-	}
-	if f.Said.Note != "" {
-		m += "<p>Date: " + esc(f.Said.Note) + "</p>\n"
-	}
-	return m + "</details>"
+	return markup(b.String()), nil
 }
 
 // jsonLD is the schema.org Quotation of a fact, safe inside a script element:
