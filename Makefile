@@ -147,19 +147,40 @@ chromium: ## Install Chromium (Debian's chromium package) for the browser tests 
 		fi; \
 		$(call tool_missing,chromium,$$why,install Chromium and put it on PATH as chromium or set FACTCARD_CHROMIUM to it)
 
+# BRAND names a brand folder (brand.json and its files, see README "Your brand")
+# to bundle beside each bootstrap as brand/, which the functions load at start:
+# `BRAND=infra/brands/example sam build`, relative to the repository root or
+# absolute. Empty: no folder, the built-in brand. The brand is checked first, so
+# a bad one fails the build, not the deployed function.
+BRAND ?=
+
+# bundle_brand copies $(BRAND) to $(1)/brand, or removes $(1)/brand without one.
+define bundle_brand
+	@rm -rf "$(1)/brand"
+	@if [ -n "$(BRAND)" ]; then \
+		FACTCARD_BRAND="$(BRAND)" $(GO) run ./cmd/factcard version >/dev/null && \
+		mkdir -p "$(1)/brand" && cp -R "$(BRAND)"/. "$(1)/brand/" && \
+		echo "bundled brand $(BRAND) into $(1)/brand"; fi
+endef
+
 .PHONY: build
-build: ## Build both Lambda bootstraps (linux/arm64) into build/ and print their sizes.
+build: ## Build both Lambda bootstraps (linux/arm64) into build/ and print their sizes (BRAND=dir bundles a brand).
 	$(LAMBDA_BUILD) -o build/api/bootstrap ./functions/api
 	$(LAMBDA_BUILD) -o build/generate/bootstrap ./functions/generate
+	$(call bundle_brand,build/api)
+	$(call bundle_brand,build/generate)
 	@ls -l build/api/bootstrap build/generate/bootstrap | awk '{printf "  %-26s %6.1f MiB\n", $$NF, $$5/1048576}'
 
-# sam build (BuildMethod: makefile) runs these in a copy of the repository.
+# sam build (BuildMethod: makefile) runs these in a copy of the repository, with
+# sam's environment: BRAND=dir sam build bundles that brand into both functions.
 .PHONY: build-ApiFunction build-GenerateFunction
-build-ApiFunction: ## (run by sam build) The api bootstrap into ARTIFACTS_DIR.
+build-ApiFunction: ## (run by sam build) The api bootstrap, and $(BRAND) as brand/, into ARTIFACTS_DIR.
 	$(LAMBDA_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/api
+	$(call bundle_brand,$(ARTIFACTS_DIR))
 
-build-GenerateFunction: ## (run by sam build) The generate bootstrap into ARTIFACTS_DIR.
+build-GenerateFunction: ## (run by sam build) The generate bootstrap, and $(BRAND) as brand/, into ARTIFACTS_DIR.
 	$(LAMBDA_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/generate
+	$(call bundle_brand,$(ARTIFACTS_DIR))
 
 .PHONY: deploy
 deploy: ## Build with SAM and deploy (needs the SAM CLI and AWS credentials; asks before changing anything).
