@@ -460,3 +460,20 @@ func TestSafeZones(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCardExampleBrand measures Render to PNG of the og card in the
+// example brand: its fonts, its logo (a tile copied into the card) and its
+// palette, to compare with BenchmarkCard/og in the built-in brand.
+func BenchmarkCardExampleBrand(b *testing.B) {
+	br := exampleBrand(b)
+	f := benchFact(b)
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := Render(&buf, f, Options{Size: SizeOG, Brand: br}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes")
+}
