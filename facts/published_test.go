@@ -17,6 +17,7 @@ import (
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/facts/factstest"
+	"github.com/factcard/factcard/functions/testsupport/logbuf"
 )
 
 // memBlobs is an in-memory Blobs that counts reads.
@@ -240,24 +241,6 @@ func TestPublishedList(t *testing.T) {
 	}
 }
 
-// logBuffer is a concurrency-safe log sink.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func TestPublishedDamagedShard(t *testing.T) {
 	d, docs := synthetic(t, 2000)
 	for _, tc := range []struct {
@@ -278,7 +261,7 @@ func TestPublishedDamagedShard(t *testing.T) {
 		{"missing", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var logs logBuffer
+			var logs logbuf.Buffer
 			p, blobs, b := published(t, d, docs, facts.PublishedConfig{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 			victim := facts.ShardOf(d.All()[0].ID, p.Shards())
 			key := facts.ShardKey("facts", b.Manifest.Version, victim, p.Shards())
@@ -374,11 +357,7 @@ func TestPackIsAContentHash(t *testing.T) {
 	if last := a.Objects[len(a.Objects)-1].Name; last != "manifest.json" {
 		t.Errorf("last object is %s, want the manifest (written last, so a version appears whole)", last)
 	}
-	d2, docs2, err := factstest.Dataset(499)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := facts.Pack(d2, docs2)
+	_, c, err := factstest.Bundle(499)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/facts/factstest"
 	"github.com/factcard/factcard/functions/storage/storagetest"
 	"github.com/factcard/factcard/render"
 )
@@ -127,29 +127,13 @@ func TestGenerateStoreDown(t *testing.T) {
 	}
 }
 
-// unreadableSet is a dataset whose listing and one fact cannot be read, as a
-// published dataset with a corrupt shard.
-type unreadableSet struct {
-	facts.Set
-	broken string
-}
-
 var errUnreadable = errors.New("shard 0003: sha256 mismatch")
-
-func (u unreadableSet) Fact(ctx context.Context, id string) (facts.Fact, error) {
-	if id == u.broken {
-		return facts.Fact{}, errUnreadable
-	}
-	return u.Set.Fact(ctx, id)
-}
-
-func (u unreadableSet) List(context.Context, string, int) (facts.Page, error) {
-	return facts.Page{}, errUnreadable
-}
 
 func TestGenerateUnreadableDataset(t *testing.T) {
 	mem := storagetest.NewMemory()
-	set := unreadableSet{Set: fixtureFacts(t), broken: "fixture-fact"}
+	// A dataset whose listing and one fact cannot be read, as a published
+	// dataset with a corrupt shard.
+	set := factstest.Unreadable{Set: fixtureFacts(t), ID: "fixture-fact", ListFails: true, Err: errUnreadable}
 	svc, err := New(Config{Facts: set, Store: mem, Render: (&counter{}).render})
 	if err != nil {
 		t.Fatal(err)

@@ -15,11 +15,7 @@ import (
 // in-memory store and returns the opened version.
 func publishedFixture(t *testing.T, n int) *facts.Published {
 	t.Helper()
-	d, docs, err := factstest.Dataset(n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := facts.Pack(d, docs)
+	_, b, err := factstest.Bundle(n)
 	if err != nil {
 		t.Fatal(err)
 	}

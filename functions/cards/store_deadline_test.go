@@ -5,9 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -39,19 +37,6 @@ func (d deaf) Create(ctx context.Context, key string, body []byte, info storage.
 	return d.Store.Create(context.Background(), key, body, info)
 }
 
-// within fails the test if call does not return within five seconds, far more than
-// the store timeout the tests set.
-func within(t *testing.T, what string, call func()) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() { call(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatalf("%s did not return within 5s: a stuck store holds it", what)
-	}
-}
-
 // TestStuckStoreDoesNotHoldTheFlight: a store that ignores its deadline cannot hold
 // a card's single flight. Every caller waiting for the card, even one whose own
 // context has no deadline, gets a fresh render by the store timeout.
@@ -68,7 +53,7 @@ func TestStuckStoreDoesNotHoldTheFlight(t *testing.T) {
 	want := realCard(t, render.Options{})
 	const callers = 8
 	errs := make(chan error, callers)
-	within(t, "Card with a stuck store", func() {
+	storagetest.Returns(t, "Card with a stuck store", func() error {
 		for range callers {
 			go func() {
 				c, err := svc.Card(context.Background(), f.ID, render.Options{})
@@ -83,12 +68,14 @@ func TestStuckStoreDoesNotHoldTheFlight(t *testing.T) {
 				t.Errorf("Card: %v", err)
 			}
 		}
+		return nil
 	})
-	within(t, "Generate with a stuck store", func() {
+	storagetest.Returns(t, "Generate with a stuck store", func() error {
 		report, _ := svc.Generate(context.Background(), GenerateRequest{IDs: []string{f.ID}, Sizes: []string{"og"}, Themes: []string{"dark"}}, GenerateOptions{})
 		if len(report.Failed) != 1 {
 			t.Errorf("Generate report %+v, want the one card failed (the store timed out)", report)
 		}
+		return nil
 	})
 }
 
@@ -111,26 +98,18 @@ func TestFIFOAtCardKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	name := filepath.Join(root, filepath.FromSlash(ref.Key))
-	if err := os.MkdirAll(filepath.Dir(name), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Mkfifo(name, 0o600); err != nil {
-		t.Skipf("no FIFOs here: %v", err)
-	}
-	t.Cleanup(func() {
-		// Release a reader stuck on the FIFO (before the fix).
-		if w, err := os.OpenFile(name, os.O_RDWR|syscall.O_NONBLOCK, 0); err == nil {
-			w.Close()
-		}
-	})
-	within(t, "Card with a FIFO at its key", func() {
+	storagetest.Mkfifo(t, name)
+	err = storagetest.Returns(t, "Card with a FIFO at its key", func() error {
 		c, err := svc.Get(context.Background(), ref)
 		if err != nil {
-			t.Errorf("Get: %v", err)
-			return
+			return err
 		}
 		if want := realCard(t, ref.Options); c.Stored || !bytes.Equal(c.Body, want) {
 			t.Errorf("served %d bytes (Stored %v), want a fresh render", len(c.Body), c.Stored)
 		}
+		return nil
 	})
+	if err != nil {
+		t.Errorf("Get: %v", err)
+	}
 }

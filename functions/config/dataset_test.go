@@ -56,11 +56,7 @@ func TestOpenFactsPublished(t *testing.T) {
 	srv := s3server.Start(t)
 	srv.SetEnv(t)
 	bucket := srv.CreateBucket(t, "")
-	d, docs, err := factstest.Dataset(300)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := facts.Pack(d, docs)
+	d, b, err := factstest.Bundle(300)
 	if err != nil {
 		t.Fatal(err)
 	}

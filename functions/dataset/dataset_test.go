@@ -22,11 +22,7 @@ import (
 // synthetic packs n synthetic facts (generated text, not quotes).
 func synthetic(t testing.TB, n int) (*facts.Dataset, *facts.Bundle) {
 	t.Helper()
-	d, docs, err := factstest.Dataset(n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := facts.Pack(d, docs)
+	d, b, err := factstest.Bundle(n)
 	if err != nil {
 		t.Fatal(err)
 	}

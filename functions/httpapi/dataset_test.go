@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -12,33 +11,12 @@ import (
 	"testing"
 
 	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/facts/factstest"
 	"github.com/factcard/factcard/functions/cards"
 	"github.com/factcard/factcard/functions/storage/storagetest"
 )
 
-// brokenSet is a dataset that cannot read one fact (as a published dataset with a
-// corrupt shard cannot) and, when listBroken is set, cannot list.
-type brokenSet struct {
-	facts.Set
-	broken     string
-	listBroken bool
-}
-
 var errShard = errors.New("shard 0007: sha256 mismatch")
-
-func (b brokenSet) Fact(ctx context.Context, id string) (facts.Fact, error) {
-	if id == b.broken {
-		return facts.Fact{}, errShard
-	}
-	return b.Set.Fact(ctx, id)
-}
-
-func (b brokenSet) List(ctx context.Context, cursor string, limit int) (facts.Page, error) {
-	if b.listBroken {
-		return facts.Page{}, errShard
-	}
-	return b.Set.List(ctx, cursor, limit)
-}
 
 func TestUnreadableFactIs500(t *testing.T) {
 	all := facts.Default().All()
@@ -64,7 +42,7 @@ func TestUnreadableFactIs500(t *testing.T) {
 			mem := storagetest.NewMemory()
 			var logs bytes.Buffer
 			log := slog.New(slog.NewJSONHandler(&logs, nil))
-			svc, err := cards.New(cards.Config{Facts: brokenSet{Set: facts.Default(), broken: broken, listBroken: tc.listBroken}, Store: mem, Logger: log})
+			svc, err := cards.New(cards.Config{Facts: factstest.Unreadable{Set: facts.Default(), ID: broken, ListFails: tc.listBroken, Err: errShard}, Store: mem, Logger: log})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -12,42 +12,8 @@ import (
 	"time"
 
 	"github.com/factcard/factcard/functions/storage"
+	"github.com/factcard/factcard/functions/storage/storagetest"
 )
-
-// hang is how long a call may take before the test calls it stuck: far more than
-// any of these calls needs, far less than the test's timeout.
-const hang = 5 * time.Second
-
-// returns runs call and fails the test if it does not return within hang.
-func returns(t *testing.T, what string, call func() error) error {
-	t.Helper()
-	done := make(chan error, 1)
-	go func() { done <- call() }()
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(hang):
-		t.Fatalf("%s did not return within %v", what, hang)
-		return nil
-	}
-}
-
-// mkfifo makes a FIFO at name and, when the test ends, opens it for writing so
-// that a reader stuck on it (before the fix) is released.
-func mkfifo(t *testing.T, name string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(name), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Mkfifo(name, 0o600); err != nil {
-		t.Skipf("no FIFOs here: %v", err)
-	}
-	t.Cleanup(func() {
-		if f, err := os.OpenFile(name, os.O_RDWR|syscall.O_NONBLOCK, 0); err == nil {
-			f.Close()
-		}
-	})
-}
 
 // TestDirFIFO: a FIFO at a key (or at its sidecar) is an error at once, never a
 // read that waits for a writer that never comes.
@@ -56,12 +22,12 @@ func TestDirFIFO(t *testing.T) {
 	t.Run("at the key", func(t *testing.T) {
 		root := t.TempDir()
 		d := newDir(t, root)
-		mkfifo(t, filepath.Join(root, filepath.FromSlash(key)))
-		err := returns(t, "Get of a FIFO", func() error { _, err := d.Get(context.Background(), key); return err })
+		storagetest.Mkfifo(t, filepath.Join(root, filepath.FromSlash(key)))
+		err := storagetest.Returns(t, "Get of a FIFO", func() error { _, err := d.Get(context.Background(), key); return err })
 		if err == nil || errors.Is(err, storage.ErrNotFound) || !strings.Contains(err.Error(), "not a regular file") {
 			t.Errorf("Get of a FIFO = %v, want an error saying it is not a regular file", err)
 		}
-		err = returns(t, "Head of a FIFO", func() error { _, err := d.Head(context.Background(), key); return err })
+		err = storagetest.Returns(t, "Head of a FIFO", func() error { _, err := d.Head(context.Background(), key); return err })
 		if err == nil || errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("Head of a FIFO = %v, want an error", err)
 		}
@@ -79,8 +45,8 @@ func TestDirFIFO(t *testing.T) {
 		if err := os.Remove(sidecar); err != nil {
 			t.Fatal(err)
 		}
-		mkfifo(t, sidecar)
-		err := returns(t, "Get with a FIFO sidecar", func() error { _, err := d.Get(context.Background(), key); return err })
+		storagetest.Mkfifo(t, sidecar)
+		err := storagetest.Returns(t, "Get with a FIFO sidecar", func() error { _, err := d.Get(context.Background(), key); return err })
 		if err == nil {
 			t.Error("Get with a FIFO for a sidecar = nil error, want one")
 		}
@@ -144,7 +110,7 @@ func TestDirSizeCap(t *testing.T) {
 			}
 			f.Close()
 			var obj *storage.Object
-			err = returns(t, "Get", func() error { var err error; obj, err = d.Get(context.Background(), key); return err })
+			err = storagetest.Returns(t, "Get", func() error { var err error; obj, err = d.Get(context.Background(), key); return err })
 			if tc.wantErr {
 				if !errors.Is(err, storage.ErrTooLarge) {
 					t.Errorf("Get of %d bytes = %v, want ErrTooLarge", tc.size, err)
@@ -179,7 +145,7 @@ func TestDirDeadline(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 			defer cancel()
-			err := returns(t, tc.name+" on a hung disk", func() error { return tc.call(ctx) })
+			err := storagetest.Returns(t, tc.name+" on a hung disk", func() error { return tc.call(ctx) })
 			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Errorf("%s on a hung disk = %v, want context.DeadlineExceeded", tc.name, err)
 			}
@@ -198,7 +164,7 @@ func TestDirDeadline(t *testing.T) {
 			}()
 		}
 		for range cap(errs) {
-			err := returns(t, "Get", func() error { return <-errs })
+			err := storagetest.Returns(t, "Get", func() error { return <-errs })
 			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Fatalf("Get on a hung disk = %v, want context.DeadlineExceeded", err)
 			}
