@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"image"
 	"image/png"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/render/internal/imagetest"
 )
 
 // update rewrites the golden images: go test ./render -run Golden -update
@@ -134,7 +134,7 @@ func TestGolden(t *testing.T) {
 				}
 				return
 			}
-			want := decodePNG(t, path)
+			want := imagetest.ReadPNG(t, path, "go test ./render -run Golden -update creates it")
 			got, err := png.Decode(bytes.NewReader(buf.Bytes()))
 			if err != nil {
 				t.Fatalf("decode the rendered card: %v", err)
@@ -152,18 +152,4 @@ func TestGolden(t *testing.T) {
 			}
 		})
 	}
-}
-
-func decodePNG(t *testing.T, path string) image.Image {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatalf("%v (go test ./render -run Golden -update creates it)", err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatalf("decode %s: %v", path, err)
-	}
-	return img
 }

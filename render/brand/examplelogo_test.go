@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/fogleman/gg"
+
+	"github.com/factcard/factcard/render/internal/imagetest"
 )
 
 // update rewrites the example brand's logo: go test ./render/brand -run ExampleLogo -update
@@ -75,15 +77,7 @@ func TestExampleLogo(t *testing.T) {
 		}
 		return
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatalf("%v (go test ./render/brand -run ExampleLogo -update draws it)", err)
-	}
-	defer f.Close()
-	want, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	want := imagetest.ReadPNG(t, path, "go test ./render/brand -run ExampleLogo -update draws it")
 	if got, w := img.Bounds(), want.Bounds(); got != w {
 		t.Fatalf("logo is %v, want %v", got, w)
 	}
