@@ -96,7 +96,7 @@ func serve(ctx context.Context, e *env, addr string, maxConns int) error {
 	}
 	base := "http://" + ln.Addr().String()
 	printURLs(ctx, e, base, cfg, svc.Facts())
-	log.InfoContext(ctx, "serving", "addr", ln.Addr().String(), "max_conns", maxConns, "store", cfg.StoreDescription(), "facts", svc.Facts().Len(), "dataset", cfg.DatasetDescription())
+	log.InfoContext(ctx, "serving", "addr", ln.Addr().String(), "max_conns", maxConns, "store", cfg.StoreDescription(), "facts", svc.Facts().Len(), "dataset", cfg.DatasetDescription(), "brand", svc.Brand().Name)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

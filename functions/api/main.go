@@ -39,6 +39,6 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (a
 	if err != nil {
 		return nil, err
 	}
-	log.Info("ready", "store", cfg.StoreDescription(), "facts", svc.Facts().Len(), "dataset", cfg.DatasetDescription(), "version", version)
+	log.Info("ready", "store", cfg.StoreDescription(), "facts", svc.Facts().Len(), "dataset", cfg.DatasetDescription(), "version", version, "brand", svc.Brand().Name)
 	return apigw.New(h, log), nil
 }
