@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -77,6 +78,11 @@ func TestBundledBrand(t *testing.T) {
 		return l["message"] == "startup failed" && strings.Contains(s, "themes.dark.accent")
 	}); !ok {
 		t.Errorf("no startup failure naming themes.dark.accent in the function's log")
+	}
+	// The emulator reports how the process ended a moment after the log line.
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(emu.output(), "exit status 2") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
 	}
 	if !strings.Contains(emu.output(), "exit status 2") {
 		t.Errorf("the emulator does not report exit status 2:\n%s", tail(emu.output(), 2000))
