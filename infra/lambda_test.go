@@ -370,20 +370,21 @@ func checkSharePage(t *testing.T, ev events.APIGatewayV2HTTPRequest, resp events
 func checkOEmbed(t *testing.T, ev events.APIGatewayV2HTTPRequest, resp events.APIGatewayV2HTTPResponse) {
 	t.Helper()
 	var o struct {
-		Version string `json:"version"`
-		Type    string `json:"type"`
-		URL     string `json:"url"`
-		Width   int    `json:"width"`
-		Height  int    `json:"height"`
+		Version      string `json:"version"`
+		Type         string `json:"type"`
+		HTML         string `json:"html"`
+		Width        int    `json:"width"`
+		Height       int    `json:"height"`
+		ThumbnailURL string `json:"thumbnail_url"`
 	}
 	if err := json.Unmarshal([]byte(resp.Body), &o); err != nil {
 		t.Fatalf("decode oEmbed: %v", err)
 	}
-	if o.Version != "1.0" || o.Type != "photo" {
-		t.Errorf("oEmbed version %q type %q, want 1.0 photo", o.Version, o.Type)
+	if o.Version != "1.0" || o.Type != "rich" {
+		t.Errorf("oEmbed version %q type %q, want 1.0 rich", o.Version, o.Type)
 	}
-	if !strings.HasPrefix(o.URL, publicBase(ev)+"/cards/") {
-		t.Errorf("oEmbed url = %q, want a card under %s/cards/", o.URL, publicBase(ev))
+	if !strings.HasPrefix(o.ThumbnailURL, publicBase(ev)+"/cards/") || !strings.Contains(o.HTML, `src="`+o.ThumbnailURL+`"`) {
+		t.Errorf("oEmbed thumbnail_url = %q and html %q, want the html to show a card under %s/cards/", o.ThumbnailURL, o.HTML, publicBase(ev))
 	}
 	maxWidth, _ := strconv.Atoi(ev.QueryStringParameters["maxwidth"])
 	if o.Width <= 0 || o.Height <= 0 || (maxWidth > 0 && o.Width > maxWidth) {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"net"
 	"net/http"
@@ -40,6 +41,9 @@ type browserPage struct {
 	name  string // screenshot name: "index", "share-<id>"
 	path  string
 	share bool // a share page, with an absolute og:image
+	// site, when set, is the origin the page is loaded from instead of the API's:
+	// another site that embeds a card. The page may fetch from both.
+	site string
 }
 
 // browserViewport is a window the pages are loaded at.
@@ -122,6 +126,7 @@ func startBrowser(t *testing.T, exe, proxy string) context.Context {
 	// accounts.google.com, update.googleapis.com and clients2.google.com; the
 	// proxy, which Chromium on Linux takes from the environment, refuses them
 	// without a DNS query. Loopback is never proxied.
+	fontsConf := browserFonts(t)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(exe),
 		chromedp.Flag("headless", true),
@@ -134,7 +139,7 @@ func startBrowser(t *testing.T, exe, proxy string) context.Context {
 		chromedp.Flag("disable-quic", true),
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.CombinedOutput(out),
-		chromedp.Env("http_proxy="+proxy, "https_proxy="+proxy, "no_proxy=127.0.0.1,localhost"),
+		chromedp.Env("http_proxy="+proxy, "https_proxy="+proxy, "no_proxy=127.0.0.1,localhost", "FONTCONFIG_FILE="+fontsConf),
 	)
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	// Registered after t.TempDir, so it runs first: the browser is gone before
@@ -158,9 +163,36 @@ func startBrowser(t *testing.T, exe, proxy string) context.Context {
 	return ctx
 }
 
-// checkPage loads base+p.path in a new tab at the viewport vp, saves a full-page
-// screenshot and reports everything wrong with the page.
-func checkPage(t *testing.T, browser context.Context, base string, p browserPage, vp browserViewport) {
+// browserFonts writes a fontconfig file that adds the renderer's Noto fonts to the
+// machine's, and returns its path. A machine with only Latin fonts (a container
+// with DejaVu alone) then shows Hindi and Urdu text as readers' devices do, not as
+// empty boxes, and the screenshots can be checked for shaping.
+func browserFonts(t *testing.T) string {
+	t.Helper()
+	fonts, err := filepath.Abs(filepath.Join("..", "..", "render", "fonts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	conf := `<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+<include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+<dir>` + html.EscapeString(fonts) + `</dir>
+<cachedir>` + html.EscapeString(filepath.Join(dir, "cache")) + `</cachedir>
+</fontconfig>
+`
+	path := filepath.Join(dir, "fonts.conf")
+	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// checkPage loads base+p.path (p.site+p.path for another site's page) in a new tab
+// at the viewport vp, saves a full-page screenshot, reports everything wrong with
+// the page and returns what it measured.
+func checkPage(t *testing.T, browser context.Context, base string, p browserPage, vp browserViewport) pageReport {
 	tab, cancelTab := chromedp.NewContext(browser)
 	defer cancelTab()
 	if err := chromedp.Do(tab); err != nil { // opens the tab
@@ -169,11 +201,15 @@ func checkPage(t *testing.T, browser context.Context, base string, p browserPage
 	ctx, cancel := context.WithTimeout(tab, 20*time.Second)
 	defer cancel()
 
-	rec := &pageRecorder{base: base}
+	rec := &pageRecorder{origins: []string{base}}
+	pageURL := base + p.path
+	if p.site != "" {
+		rec.origins = append(rec.origins, p.site)
+		pageURL = p.site + p.path
+	}
 	if err := chromedp.Listen(tab, rec.event); err != nil {
 		t.Fatal(err)
 	}
-	pageURL := base + p.path
 	if err := chromedp.Do(ctx,
 		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 			if _, err := cdp.Call(ctx, t, log.Enable, cdp.Empty{}); err != nil {
@@ -234,6 +270,7 @@ func checkPage(t *testing.T, browser context.Context, base string, p browserPage
 		t.Errorf("%s at %dpx: securitypolicyviolation event: %s", p.path, vp.width, v)
 	}
 	got.check(t, vp, base, p.share)
+	return got
 }
 
 // emulate sets the tab's viewport; a mobile one also honours the page's meta
@@ -309,6 +346,13 @@ const measurePage = `(() => {
 		overflow: overflow.slice(0, 20),
 		ogImage: og ? og.content : null,
 		cspViolations: window.__factcardCSP || ["the CSP recorder did not run"],
+		embeds: Array.from(document.querySelectorAll(".embed textarea"), (box) => ({
+			value: box.value, readOnly: box.readOnly, width: box.getBoundingClientRect().width,
+		})),
+		quotes: Array.from(document.querySelectorAll("blockquote"), (q) => {
+			const r = q.getBoundingClientRect();
+			return {text: q.innerText, direction: getComputedStyle(q).direction, left: r.left, right: r.right, width: r.width, height: r.height};
+		}),
 	};
 })()`
 
@@ -329,6 +373,21 @@ type pageReport struct {
 	} `json:"overflow"`
 	OGImage       *string  `json:"ogImage"`
 	CSPViolations []string `json:"cspViolations"`
+	// Embeds are the text boxes of a share page's Embed section.
+	Embeds []struct {
+		Value    string  `json:"value"`
+		ReadOnly bool    `json:"readOnly"`
+		Width    float64 `json:"width"`
+	} `json:"embeds"`
+	// Quotes are the page's blockquotes as laid out.
+	Quotes []struct {
+		Text      string  `json:"text"`
+		Direction string  `json:"direction"`
+		Left      float64 `json:"left"`
+		Right     float64 `json:"right"`
+		Width     float64 `json:"width"`
+		Height    float64 `json:"height"`
+	} `json:"quotes"`
 }
 
 // check reports what is wrong with the measured page.
@@ -369,7 +428,7 @@ func (r pageReport) check(t *testing.T, vp browserViewport, base string, share b
 // issues, failed or off-site requests. Its event method runs on the tab's event
 // loop, so it only appends.
 type pageRecorder struct {
-	base string // the test server: the only place the page may fetch from
+	origins []string // the test servers: the only places the page may fetch from
 
 	mu   sync.Mutex
 	errs []string
@@ -407,8 +466,8 @@ func (r *pageRecorder) event(ev any) {
 		}
 	case *network.EventRequestWillBeSent:
 		u := ev.Request.URL
-		if !strings.HasPrefix(u, r.base+"/") && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "about:") {
-			problem = "request beyond the test server: " + u
+		if !r.allowed(u) && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "about:") {
+			problem = "request beyond the test servers: " + u
 		}
 	case *network.EventResponseReceived:
 		if ev.Response.Status >= 400 {
@@ -425,6 +484,15 @@ func (r *pageRecorder) event(ev any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.errs = append(r.errs, problem)
+}
+
+func (r *pageRecorder) allowed(u string) bool {
+	for _, o := range r.origins {
+		if strings.HasPrefix(u, o+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *pageRecorder) problems() []string {

@@ -99,7 +99,8 @@ func TestRoutes(t *testing.T) {
 		{"facts", "GET", "/facts", nil, 200, "application/json; charset=utf-8", `"share_url"`, nil},
 		{"fact", "GET", "/facts/" + id, nil, 200, "application/json; charset=utf-8", `"id":"` + id + `"`, nil},
 		{"share", "GET", "/share/" + id, nil, 200, "text/html; charset=utf-8", "og:image", map[string]string{"Referrer-Policy": "strict-origin-when-cross-origin"}},
-		{"oembed", "GET", "/oembed?url=http://example.com/share/" + id, nil, 200, "application/json; charset=utf-8", `"type":"photo"`, nil},
+		{"oembed", "GET", "/oembed?url=http://example.com/share/" + id, nil, 200, "application/json; charset=utf-8", `"type":"rich"`, nil},
+		{"oembed photo", "GET", "/oembed?type=photo&url=http://example.com/share/" + id, nil, 200, "application/json; charset=utf-8", `"type":"photo"`, nil},
 		{"healthz", "GET", "/healthz", nil, 200, "application/json; charset=utf-8", `"status":"ok"`, nil},
 		{"favicon", "GET", "/favicon.svg", nil, 200, "image/svg+xml", "<svg", nil},
 		{"options", "OPTIONS", "/facts", nil, 204, "", "", map[string]string{"Allow": "GET, HEAD, OPTIONS"}},
@@ -116,6 +117,7 @@ func TestRoutes(t *testing.T) {
 		{"oembed xml", "GET", "/oembed?format=xml&url=http://example.com/share/" + id, nil, 501, "application/json; charset=utf-8", "format=json", nil},
 		{"oembed other site", "GET", "/oembed?url=https://evil.example/share/" + id, nil, 404, "application/json; charset=utf-8", "not a share page", nil},
 		{"oembed no url", "GET", "/oembed", nil, 400, "application/json; charset=utf-8", "url is required", nil},
+		{"oembed bad type", "GET", "/oembed?type=video&url=http://example.com/share/" + id, nil, 400, "application/json; charset=utf-8", "type must be rich", nil},
 		{"oembed too small", "GET", "/oembed?maxwidth=200&url=http://example.com/share/" + id, nil, 404, "application/json; charset=utf-8", "no card fits", nil},
 	}
 	for _, tt := range tests {
@@ -320,14 +322,18 @@ func TestOEmbed(t *testing.T) {
 	share := "https://cards.example.org/share/" + id
 	tests := []struct {
 		query            string
+		wantType         string
 		wantW, wantH     int
 		wantSize, wantTh string
 	}{
-		{"", 1200, 630, "og", "dark"},
-		{"&maxwidth=1200&maxheight=1200", 1080, 1080, "square", "dark"},
-		{"&maxwidth=1080", 1080, 1920, "story", "dark"},
-		{"&maxheight=700", 1200, 630, "og", "dark"},
-		{"&maxheight=1400", 1080, 1350, "portrait", "dark"},
+		{"", "rich", 1200, 630, "og", "dark"},
+		{"&maxwidth=1200&maxheight=1200", "rich", 1080, 1080, "square", "dark"},
+		{"&maxwidth=1080", "rich", 1080, 1920, "story", "dark"},
+		{"&maxheight=700", "rich", 1200, 630, "og", "dark"},
+		{"&maxheight=1400", "rich", 1080, 1350, "portrait", "dark"},
+		{"&type=rich&maxheight=1400", "rich", 1080, 1350, "portrait", "dark"},
+		{"&type=photo", "photo", 1200, 630, "og", "dark"},
+		{"&type=photo&maxwidth=1080", "photo", 1080, 1920, "story", "dark"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
@@ -340,14 +346,27 @@ func TestOEmbed(t *testing.T) {
 			if err := json.Unmarshal(b, &got); err != nil {
 				t.Fatal(err)
 			}
-			if got.Version != "1.0" || got.Type != "photo" || got.ProviderName != "factcard" {
-				t.Errorf("response = %+v, want a 1.0 photo from factcard", got)
+			if got.Version != "1.0" || got.Type != tt.wantType || got.ProviderName != "factcard" {
+				t.Errorf("response = %+v, want a 1.0 %s from factcard", got, tt.wantType)
 			}
 			if got.Width != tt.wantW || got.Height != tt.wantH {
 				t.Errorf("size = %dx%d, want %dx%d", got.Width, got.Height, tt.wantW, tt.wantH)
 			}
-			if !strings.Contains(got.URL, "/"+tt.wantSize+"-"+tt.wantTh+"-") {
-				t.Errorf("url %q is not the %s %s card", got.URL, tt.wantSize, tt.wantTh)
+			if got.ThumbnailWidth != tt.wantW || got.ThumbnailHeight != tt.wantH {
+				t.Errorf("thumbnail size = %dx%d, want %dx%d", got.ThumbnailWidth, got.ThumbnailHeight, tt.wantW, tt.wantH)
+			}
+			if !strings.Contains(got.ThumbnailURL, "/"+tt.wantSize+"-"+tt.wantTh+"-") {
+				t.Errorf("thumbnail_url %q is not the %s %s card", got.ThumbnailURL, tt.wantSize, tt.wantTh)
+			}
+			switch tt.wantType {
+			case "photo":
+				if got.URL != got.ThumbnailURL || got.HTML != "" {
+					t.Errorf("photo: url %q, html %q; want the card and no html", got.URL, got.HTML)
+				}
+			case "rich":
+				if got.URL != "" || !strings.Contains(got.HTML, `src="`+got.ThumbnailURL+`"`) {
+					t.Errorf("rich: url %q, html %q; want no url and html showing the card", got.URL, got.HTML)
+				}
 			}
 			if got.AuthorName != firstFact().Speaker.Name {
 				t.Errorf("author_name = %q", got.AuthorName)

@@ -13,30 +13,47 @@ import (
 	"github.com/factcard/factcard/render"
 )
 
-// oembedResponse is an oEmbed 1.0 photo response.
+// oembedResponse is an oEmbed 1.0 response: rich (the embed snippet as html) or,
+// when asked for, photo (the card as url). Both carry the card as the thumbnail.
 type oembedResponse struct {
-	Version      string `json:"version"`
-	Type         string `json:"type"`
-	URL          string `json:"url"`
-	Width        int    `json:"width"`
-	Height       int    `json:"height"`
-	Title        string `json:"title"`
-	AuthorName   string `json:"author_name"`
-	ProviderName string `json:"provider_name"`
-	ProviderURL  string `json:"provider_url"`
-	CacheAge     int    `json:"cache_age"`
+	Version string `json:"version"`
+	Type    string `json:"type"`
+	// URL is the card, for type photo.
+	URL string `json:"url,omitempty"`
+	// HTML is the embed snippet, for type rich.
+	HTML            string `json:"html,omitempty"`
+	Width           int    `json:"width"`
+	Height          int    `json:"height"`
+	Title           string `json:"title"`
+	AuthorName      string `json:"author_name"`
+	ProviderName    string `json:"provider_name"`
+	ProviderURL     string `json:"provider_url"`
+	CacheAge        int    `json:"cache_age"`
+	ThumbnailURL    string `json:"thumbnail_url"`
+	ThumbnailWidth  int    `json:"thumbnail_width"`
+	ThumbnailHeight int    `json:"thumbnail_height"`
 }
 
-// oembed serves GET /oembed?url=&maxwidth=&maxheight=&format=json for our share
-// pages: a photo of the largest card that fits the bounds (the og card when none
-// are given).
+// oembed serves GET /oembed?url=&maxwidth=&maxheight=&format=json&type= for our
+// share pages. It answers rich: the embed snippet of the largest card that fits
+// the bounds (the og card when none are given), with that card as the thumbnail.
+// type=photo answers with the card alone, for consumers that embed only images or
+// drop rich answers without an iframe (WordPress does, for providers it discovers).
 func (s *server) oembed(w http.ResponseWriter, r *http.Request) error {
-	q, err := singleQuery(r.URL.RawQuery, "url", "format", "maxwidth", "maxheight")
+	q, err := singleQuery(r.URL.RawQuery, "url", "format", "maxwidth", "maxheight", "type")
 	if err != nil {
 		return err
 	}
 	if f := q["format"]; f != "" && f != "json" {
 		return &httpError{http.StatusNotImplemented, "only format=json is supported"}
+	}
+	typ := q["type"]
+	switch typ {
+	case "":
+		typ = "rich"
+	case "rich", "photo":
+	default:
+		return badRequest("type must be rich (the default) or photo")
 	}
 	maxW, err := bound(q["maxwidth"], "maxwidth")
 	if err != nil {
@@ -61,16 +78,23 @@ func (s *server) oembed(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return notFound(fmt.Sprintf("no card fits within %s×%s pixels", dim(maxW), dim(maxH)))
 	}
-	link, err := s.cardLink(base, f, render.Options{Size: size, Theme: theme})
+	e, err := s.embed(base, f, render.Options{Size: size, Theme: theme})
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Cache-Control", plainCache)
-	writeJSON(w, http.StatusOK, oembedResponse{
-		Version: "1.0", Type: "photo", URL: link.URL, Width: link.Width, Height: link.Height,
+	resp := oembedResponse{
+		Version: "1.0", Type: typ, Width: e.Card.Width, Height: e.Card.Height,
 		Title: oembedTitle(f), AuthorName: f.Speaker.Name, ProviderName: s.brand.Name, ProviderURL: providerURL(s.brand.URL, base),
-		CacheAge: 3600,
-	})
+		CacheAge:     3600,
+		ThumbnailURL: e.Card.URL, ThumbnailWidth: e.Card.Width, ThumbnailHeight: e.Card.Height,
+	}
+	if typ == "photo" {
+		resp.URL = e.Card.URL
+	} else {
+		resp.HTML = string(e.HTML)
+	}
+	w.Header().Set("Cache-Control", plainCache)
+	writeJSON(w, http.StatusOK, resp)
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
@@ -22,6 +23,7 @@ var templateFS embed.FS
 // pages holds the parsed HTML templates and the style sheet they inline.
 type pages struct {
 	page, index, indexBody, indexItem, share, shareBody, sizeLink *tmpl
+	embed, embedSize                                              *tmpl
 	css                                                           markup
 	// csp is the Content-Security-Policy without img-src, which depends on where
 	// the cards are served from.
@@ -44,10 +46,14 @@ func newPages(b *brand.Brand) (*pages, error) {
 	for name, t := range map[string]**tmpl{
 		"page": &p.page, "index": &p.index, "index-body": &p.indexBody, "index-item": &p.indexItem,
 		"share": &p.share, "share-body": &p.shareBody, "size-link": &p.sizeLink,
+		"embed": &p.embed, "embed-size": &p.embedSize,
 	} {
 		src, err := templateFS.ReadFile("templates/" + name + ".html")
 		if err != nil {
 			return nil, fmt.Errorf("read template %s: %w", name, err)
+		}
+		if name == "embed" { // one line: see embedSnippet
+			src = bytes.ReplaceAll(src, []byte("\n"), nil)
 		}
 		if *t, err = parseTmpl(name, string(src)); err != nil {
 			return nil, err
@@ -135,6 +141,10 @@ func (s *server) share(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	embeds, err := s.embedSizes(base, f)
+	if err != nil {
+		return err
+	}
 	before, after := contextParts(f)
 	vals := map[string]any{
 		"title":          title(f),
@@ -160,6 +170,7 @@ func (s *server) share(w http.ResponseWriter, r *http.Request) error {
 		"source_url":     f.Source.URL, // http(s): the dataset's validation says so
 		"publisher":      f.Source.Publisher,
 		"links":          links,
+		"embeds":         embeds,
 		"notes":          f.Note != "" || f.Said.Note != "",
 		"note":           f.Note,
 		"date_note":      f.Said.Note,
@@ -198,8 +209,12 @@ func (s *server) writePage(w http.ResponseWriter, r *http.Request, base string, 
 	return nil
 }
 
-// quoted puts the quote in quotation marks.
+// quoted puts the quote in its language's quotation marks, as the card does: Urdu,
+// read right to left, opens with ” and closes with “.
 func quoted(f facts.Fact) string {
+	if f.Language == "ur" {
+		return "”" + f.Quote + "“"
+	}
 	return "“" + f.Quote + "”"
 }
 
@@ -279,14 +294,19 @@ var sizeNames = map[render.Size]string{
 	render.SizeStory:    "Story",
 }
 
+// sizeName is a card size in words.
+func sizeName(size render.Size) string {
+	if name := sizeNames[size]; name != "" {
+		return name
+	}
+	return string(size)
+}
+
 // sizeLinks lists the downloadable cards, one size-link template each.
 func (s *server) sizeLinks(links []cardLink) (markup, error) {
 	var b strings.Builder
 	for _, l := range links {
-		name := sizeNames[l.Size]
-		if name == "" {
-			name = string(l.Size)
-		}
+		name := sizeName(l.Size)
 		if err := s.pages.sizeLink.exec(&b, map[string]any{
 			"url": l.URL, "name": name, "theme": string(l.Theme), "width": l.Width, "height": l.Height,
 		}); err != nil {

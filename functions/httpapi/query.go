@@ -17,7 +17,7 @@ const maxValueBytes = 2048
 // cache in front of the API keys on these and forwards only these (see infra/); the
 // infrastructure tests check that the template says the same.
 func QueryParameters() []string {
-	return []string{"size", "theme", "url", "maxwidth", "maxheight", "format", "limit", "cursor"}
+	return []string{"size", "theme", "url", "maxwidth", "maxheight", "format", "type", "limit", "cursor"}
 }
 
 // singleQuery returns the named parameters of a raw query string, and reads nothing
