@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/factcard/factcard/functions/testsupport/proc"
 	"github.com/factcard/factcard/functions/testsupport/s3server"
 )
 
@@ -29,10 +30,7 @@ func TestBundledBrand(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the function with make")
 	}
-	makeBin, err := exec.LookPath("make")
-	if err != nil {
-		t.Skip("make not found: the bundled brand is built by the Makefile")
-	}
+	makeBin := proc.Tool(t, "", "make") // the bundled brand is built by the Makefile
 	art := t.TempDir()
 	cmd := exec.Command(makeBin, "build-ApiFunction", "ARTIFACTS_DIR="+art, "BRAND="+exampleBrand, "LAMBDA_ARCH="+runtime.GOARCH)
 	cmd.Dir = ".."
