@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"hash/crc32"
 	"image"
-	"image/color"
 	"io"
 
 	"github.com/klauspost/compress/zlib"
@@ -33,6 +32,12 @@ type Encoder struct {
 	z    *zlib.Writer
 	idat bytes.Buffer
 	bw   *bufio.Writer
+	// Scratch space, here so that it is not allocated for every image.
+	ihdr   [13]byte
+	plte   [3 * 256]byte
+	trns   [256]byte
+	head   [8]byte // a chunk's length and type
+	filter [1]byte // filter type 0, None
 }
 
 // ErrPalette is returned for an image whose palette is empty or has more than
@@ -57,27 +62,27 @@ func (e *Encoder) Encode(w io.Writer, m *image.Paletted) error {
 	defer bw.Reset(nil) // hold no reference to w
 	bw.WriteString("\x89PNG\r\n\x1a\n")
 	b := m.Bounds()
-	var ihdr [13]byte
-	binary.BigEndian.PutUint32(ihdr[0:4], uint32(b.Dx()))
-	binary.BigEndian.PutUint32(ihdr[4:8], uint32(b.Dy()))
-	ihdr[8] = 8 // bit depth
-	ihdr[9] = 3 // colour type: palette
-	writeChunk(bw, "IHDR", ihdr[:])
-	var plte [3 * 256]byte
-	var trns [256]byte
+	binary.BigEndian.PutUint32(e.ihdr[0:4], uint32(b.Dx()))
+	binary.BigEndian.PutUint32(e.ihdr[4:8], uint32(b.Dy()))
+	e.ihdr[8] = 8 // bit depth
+	e.ihdr[9] = 3 // colour type: palette
+	e.writeChunk("IHDR", e.ihdr[:])
 	opaque := true
 	for i, c := range m.Palette {
-		n := color.NRGBAModel.Convert(c).(color.NRGBA)
-		plte[3*i], plte[3*i+1], plte[3*i+2] = n.R, n.G, n.B
-		trns[i] = n.A
-		opaque = opaque && n.A == 0xff
+		r, g, bl, a := c.RGBA()
+		if a != 0 && a != 0xffff { // PLTE holds colours not premultiplied by alpha
+			r, g, bl = r*0xffff/a, g*0xffff/a, bl*0xffff/a
+		}
+		e.plte[3*i], e.plte[3*i+1], e.plte[3*i+2] = uint8(r>>8), uint8(g>>8), uint8(bl>>8)
+		e.trns[i] = uint8(a >> 8)
+		opaque = opaque && a == 0xffff
 	}
-	writeChunk(bw, "PLTE", plte[:3*len(m.Palette)])
+	e.writeChunk("PLTE", e.plte[:3*len(m.Palette)])
 	if !opaque {
-		writeChunk(bw, "tRNS", trns[:len(m.Palette)])
+		e.writeChunk("tRNS", e.trns[:len(m.Palette)])
 	}
-	writeChunk(bw, "IDAT", e.idat.Bytes())
-	writeChunk(bw, "IEND", nil)
+	e.writeChunk("IDAT", e.idat.Bytes())
+	e.writeChunk("IEND", nil)
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write PNG: %w", err)
 	}
@@ -98,9 +103,8 @@ func (e *Encoder) compress(m *image.Paletted) error {
 		e.z.Reset(&e.idat)
 	}
 	b := m.Bounds()
-	filter := []byte{0}
 	for y := b.Min.Y; y < b.Max.Y; y++ {
-		if _, err := e.z.Write(filter); err != nil {
+		if _, err := e.z.Write(e.filter[:]); err != nil {
 			return err
 		}
 		if _, err := e.z.Write(m.Pix[m.PixOffset(b.Min.X, y):][:b.Dx()]); err != nil {
@@ -110,15 +114,14 @@ func (e *Encoder) compress(m *image.Paletted) error {
 	return e.z.Close()
 }
 
-// writeChunk writes one PNG chunk: length, type, data and CRC. Errors stick in
-// the bufio.Writer and surface at its Flush.
-func writeChunk(w *bufio.Writer, typ string, data []byte) {
-	var n [4]byte
-	binary.BigEndian.PutUint32(n[:], uint32(len(data)))
-	w.Write(n[:])
-	w.WriteString(typ)
-	w.Write(data)
-	crc := crc32.Update(crc32.ChecksumIEEE([]byte(typ)), crc32.IEEETable, data)
-	binary.BigEndian.PutUint32(n[:], crc)
-	w.Write(n[:])
+// writeChunk writes one PNG chunk to e.bw: length, type, data and CRC. Errors
+// stick in the bufio.Writer and surface at its Flush.
+func (e *Encoder) writeChunk(typ string, data []byte) {
+	binary.BigEndian.PutUint32(e.head[:4], uint32(len(data)))
+	copy(e.head[4:], typ)
+	e.bw.Write(e.head[:])
+	e.bw.Write(data)
+	crc := crc32.Update(crc32.ChecksumIEEE(e.head[4:]), crc32.IEEETable, data)
+	binary.BigEndian.PutUint32(e.head[:4], crc)
+	e.bw.Write(e.head[:4])
 }
