@@ -43,12 +43,14 @@ run: ## Serve the cards and API on 127.0.0.1:8080 (cards under ./.factcard; no A
 
 .PHONY: test
 test: lint tools chromium ## Run the whole suite: lint, unit, S3 (versitygw), Lambda emulator and browser tests.
-	FACTCARD_VERSITYGW=$(VERSITYGW) FACTCARD_RIE=$(RIE) FACTCARD_CHROMIUM=$${FACTCARD_CHROMIUM:-$$(command -v chromium || true)} \
-		$(GO) test -count=1 -timeout 20m ./...
-	@# go test shows no skips of passing packages: say which tests skipped for a missing tool.
-	@for tool in versitygw=$(VERSITYGW) aws-lambda-rie=$(RIE) chromium=$${FACTCARD_CHROMIUM:-$$(command -v chromium || true)}; do \
-		[ -x "$${tool#*=}" ] || echo "skipped: the tests that need $${tool%%=*}, which is not available (see above)" >&2; \
-	done
+	@# go test shows no skips of passing packages: after it, say which tests skipped for a missing tool.
+	@chromium=$${FACTCARD_CHROMIUM:-$$(command -v chromium || true)}; status=0; \
+		echo "FACTCARD_VERSITYGW=$(VERSITYGW) FACTCARD_RIE=$(RIE) FACTCARD_CHROMIUM=$$chromium $(GO) test -count=1 -timeout 20m ./..."; \
+		FACTCARD_VERSITYGW=$(VERSITYGW) FACTCARD_RIE=$(RIE) FACTCARD_CHROMIUM=$$chromium \
+		$(GO) test -count=1 -timeout 20m ./... || status=$$?; \
+		for tool in versitygw=$(VERSITYGW) aws-lambda-rie=$(RIE) chromium=$$chromium; do \
+			[ -x "$${tool#*=}" ] || echo "skipped: the tests that need $${tool%%=*}, which is not available (see above)" >&2; \
+		done; exit $$status
 
 .PHONY: lint
 lint: $(STATICCHECK) ## gofmt, go vet, staticcheck, and cfn-lint on the SAM template when it is on PATH.
