@@ -247,7 +247,10 @@ func checkCreateOnly(r reporter, doc map[string]any) {
 
 // checkListPrefix: s3:ListBucket, there only so that a missing card is a 404 and not
 // a 403, is limited to the keys under the cards/ prefix, after the KeyPrefix
-// parameter that the store puts in front of every key.
+// parameter that the store puts in front of every key. The condition is
+// StringLikeIfExists: S3 checks ListBucket for a GetObject of a missing key, and that
+// request has no s3:prefix, so a plain StringLike would turn every missing card into
+// a 403 again.
 func checkListPrefix(r reporter, doc map[string]any) {
 	byFn := functionStatementsRaw(doc)
 	for _, fn := range slices.Sorted(maps.Keys(byFn)) {
@@ -255,9 +258,12 @@ func checkListPrefix(r reporter, doc map[string]any) {
 			if st["Effect"] != "Allow" || !slices.Contains(strs(st["Action"]), "s3:ListBucket") {
 				continue
 			}
-			prefixes := list(at(st, "Condition", "StringLike", "s3:prefix"))
+			if at(st, "Condition", "StringLike", "s3:prefix") != nil {
+				r.Errorf("%s: statement %v limits s3:ListBucket with StringLike s3:prefix; a GetObject of a missing card has no prefix, so S3 would answer 403: want StringLikeIfExists", fn, st["Sid"])
+			}
+			prefixes := list(at(st, "Condition", "StringLikeIfExists", "s3:prefix"))
 			if len(prefixes) == 0 {
-				r.Errorf("%s: statement %v allows s3:ListBucket on the whole bucket, want Condition StringLike s3:prefix ${KeyPrefix}cards/*", fn, st["Sid"])
+				r.Errorf("%s: statement %v allows s3:ListBucket on the whole bucket, want Condition StringLikeIfExists s3:prefix ${KeyPrefix}cards/*", fn, st["Sid"])
 			}
 			for _, p := range prefixes {
 				if sub, _ := at(p, "Fn::Sub").(string); sub != "${KeyPrefix}cards/*" {
@@ -351,6 +357,15 @@ var edgeMutations = []struct {
 		for _, st := range functionStatementsRaw(doc)["ApiFunction"] {
 			if st["Sid"] == "TellMissingCardsFromForbidden" {
 				delete(st, "Condition")
+			}
+		}
+	}},
+	{"ListBucket prefix without IfExists", "list-cards-prefix-only", func(doc map[string]any) {
+		for _, st := range functionStatementsRaw(doc)["ApiFunction"] {
+			if st["Sid"] == "TellMissingCardsFromForbidden" {
+				cond := st["Condition"].(map[string]any)
+				cond["StringLike"] = cond["StringLikeIfExists"]
+				delete(cond, "StringLikeIfExists")
 			}
 		}
 	}},
