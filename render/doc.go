@@ -1,7 +1,14 @@
 // Package render turns a fact into a card image: the quote in its language's
 // quotation marks at the largest size that fits, the speaker, the date, the source
-// and a brand line, on one of four sizes and two themes, encoded as a small PNG or a
-// JPEG.
+// and a brand line, on one of four sizes in one of a brand's themes, encoded as a
+// small PNG or a JPEG.
+//
+// A brand (package render/brand: a name, URL, logo, themes and fonts, loaded once
+// from a folder) is chosen with [Options].Brand; nil is the built-in brand,
+// factcard's own. Its fonts set the text they cover, with the embedded fonts as the
+// fallback; its logo is scaled once per theme and size and copied into each card,
+// its colours joining the card's palette. [CheckBrand] checks a brand against the
+// layout at start.
 //
 // Text is shaped with go-text/typesetting (HarfBuzz), so Hindi conjuncts and vowel
 // signs and right-to-left Urdu come out right, and the glyph outlines are filled on a
