@@ -8,6 +8,7 @@ package infra_test
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -63,17 +64,19 @@ func loadMachine(t testing.TB) *machine {
 // sample is a deployment to resolve the template's values against.
 type sample struct {
 	keyPrefix, version string
+	bucket             string // "" for "card-bucket"
 }
 
 // resolve evaluates the few intrinsics the state machine's values use (Ref,
 // Fn::GetAtt, Fn::Sub with parameters and resources) for a sample deployment.
 func (m *machine) resolve(v any, s sample) (string, error) {
+	bucket := cmp.Or(s.bucket, "card-bucket")
 	values := func(name string) (string, error) {
 		switch name {
 		case "CardBucket":
-			return "card-bucket", nil
+			return bucket, nil
 		case "CardBucket.Arn":
-			return "arn:aws:s3:::card-bucket", nil
+			return "arn:aws:s3:::" + bucket, nil
 		case "GenerateFunction", "GenerateFunction.Arn":
 			return "arn:aws:lambda:us-east-1:123456789012:function:generate", nil
 		case "KeyPrefix":
@@ -392,7 +395,7 @@ func checkItemReader(r reporter, m *machine) {
 		r.Errorf("%s: ItemReader.Resource = %v, want arn:aws:states:::s3:listObjectsV2 (the shard objects are the items)", name, got)
 	}
 	envDataset := at(m.doc, "Globals", "Function", "Environment", "Variables", "FACTCARD_DATASET")
-	for _, s := range []sample{{"", strings.Repeat("0", 20)}, {"prod/", "0123456789abcdef0123"}} {
+	for _, s := range []sample{{"", strings.Repeat("0", 20), ""}, {"prod/", "0123456789abcdef0123", ""}} {
 		def, err := m.substituted(s)
 		if err != nil {
 			r.Errorf("%v", err)

@@ -9,9 +9,11 @@
 package factstest
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"testing/fstest"
@@ -29,37 +31,62 @@ const FactsPerDocument = 100
 // what real cards cost.
 func Synthetic(n int) (dataset []byte, docs fstest.MapFS) {
 	docs = fstest.MapFS{}
-	var factsJSON bytes.Buffer
-	var doc strings.Builder
+	var buf bytes.Buffer
+	err := Write(&buf, n, func(name string, data []byte) error {
+		docs[name] = &fstest.MapFile{Data: data, Mode: 0o644}
+		return nil
+	})
+	if err != nil {
+		panic("factstest: write to memory: " + err.Error()) // a bytes.Buffer does not fail
+	}
+	return buf.Bytes(), docs
+}
+
+// Write streams what Synthetic returns: the dataset file to w (facts first, then
+// the sources, which carry their documents' hashes), and each source document to doc
+// as soon as it is complete, so that a million facts never sit in memory at once.
+func Write(w io.Writer, n int, doc func(name string, data []byte) error) error {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	var (
+		text    strings.Builder
+		sources []fileSource
+		line    bytes.Buffer
+	)
+	bw.WriteString("{\n\"facts\": [\n")
 	for i := range n {
 		d := i / FactsPerDocument
 		if i%FactsPerDocument == 0 {
-			doc.Reset()
-			fmt.Fprintf(&doc, "%s\n\n%s\n\nPublished 10 May 2025.\n\n", notice, headline(d))
+			text.Reset()
+			fmt.Fprintf(&text, "%s\n\n%s\n\nPublished 10 May 2025.\n\n", notice, headline(d))
 		}
 		f := fact(i)
-		fmt.Fprintf(&doc, "%s %s, %s, said on %s: “%s” %s\n\n",
+		fmt.Fprintf(&text, "%s %s, %s, said on %s: “%s” %s\n\n",
 			f.before, f.Speaker.Name, f.Speaker.Role, f.Said.AsGiven, f.Quote, f.after)
 		if i%FactsPerDocument == FactsPerDocument-1 || i == n-1 {
-			docs[documentName(d)] = &fstest.MapFile{Data: []byte(doc.String()), Mode: 0o644}
+			data := []byte(text.String())
+			sources = append(sources, source(d, data))
+			if err := doc(documentName(d), data); err != nil {
+				return fmt.Errorf("write document %s: %w", documentName(d), err)
+			}
 		}
 		if i > 0 {
-			factsJSON.WriteString(",\n")
+			bw.WriteString(",\n")
 		}
-		writeJSON(&factsJSON, f.fileFact)
+		line.Reset()
+		writeJSON(&line, f.fileFact)
+		bw.Write(line.Bytes())
 	}
-	var buf bytes.Buffer
-	buf.WriteString("{\n\"sources\": [\n")
-	for d := range (n + FactsPerDocument - 1) / FactsPerDocument {
+	bw.WriteString("\n],\n\"sources\": [\n")
+	for d, s := range sources {
 		if d > 0 {
-			buf.WriteString(",\n")
+			bw.WriteString(",\n")
 		}
-		writeJSON(&buf, source(d, docs[documentName(d)].Data))
+		line.Reset()
+		writeJSON(&line, s)
+		bw.Write(line.Bytes())
 	}
-	buf.WriteString("\n],\n\"facts\": [\n")
-	buf.Write(factsJSON.Bytes())
-	buf.WriteString("\n]\n}\n")
-	return buf.Bytes(), docs
+	bw.WriteString("\n]\n}\n")
+	return bw.Flush()
 }
 
 // notice opens every generated document.
@@ -192,3 +219,7 @@ func Dataset(n int) (*facts.Dataset, fstest.MapFS, error) {
 	}
 	return d, docs, nil
 }
+
+// ID returns the ID of synthetic fact i, as Synthetic and Write give it, without
+// making the rest of the dataset.
+func ID(i int) string { return fact(i).ID }

@@ -153,6 +153,7 @@ func (s *Service) Generate(ctx context.Context, req GenerateRequest, opts Genera
 	}
 	stopAt, hasDeadline := ctx.Deadline()
 	stopAt = stopAt.Add(-margin)
+	stored := s.listings(jobs)
 
 	var (
 		mu     sync.Mutex
@@ -199,8 +200,8 @@ func (s *Service) Generate(ctx context.Context, req GenerateRequest, opts Genera
 					record(j, false, j.err)
 					continue
 				}
-				stored, err := s.ensure(ctx, j.ref)
-				record(j, stored, err)
+				wrote, err := s.ensure(ctx, j.ref, stored[j.ref.Fact.ID])
+				record(j, wrote, err)
 			}
 		})
 	}
@@ -324,14 +325,66 @@ func (s *Service) planRef(t target, size, theme string) (Ref, error) {
 	return s.FactRef(t.fact, render.Options{Size: sz, Theme: th, Format: render.FormatPNG})
 }
 
+// listing is the card keys of one fact already in the store, listed once for all
+// the fact's cards: one request instead of a Head each.
+type listing struct {
+	once sync.Once
+	keys map[string]bool
+	err  error
+}
+
+// listings returns a listing to fill for each fact the jobs cover, when the store
+// can list; nil otherwise.
+func (s *Service) listings(jobs []job) map[string]*listing {
+	if _, ok := s.store.(storage.Lister); !ok {
+		return nil
+	}
+	out := map[string]*listing{}
+	for _, j := range jobs {
+		if j.err == nil && out[j.ref.Fact.ID] == nil {
+			out[j.ref.Fact.ID] = &listing{}
+		}
+	}
+	return out
+}
+
+// has reports whether the store holds key, from the fact's listing, made on first
+// use. ok is false when the store could not list: then ask it with Head.
+func (s *Service) has(ctx context.Context, l *listing, ref Ref) (has, ok bool) {
+	if l == nil {
+		return false, false
+	}
+	l.once.Do(func() {
+		ctx, cancel := context.WithTimeout(ctx, s.storeTimeout)
+		defer cancel()
+		keys, err := storage.Within(ctx, func() ([]string, error) {
+			return s.store.(storage.Lister).List(ctx, KeyPrefix()+ref.Fact.ID+"/")
+		})
+		l.err = err
+		l.keys = make(map[string]bool, len(keys))
+		for _, k := range keys {
+			l.keys[k] = true
+		}
+	})
+	return l.keys[ref.Key], l.err == nil
+}
+
 // ensure stores the card if it is missing. It reports whether this call wrote it.
-func (s *Service) ensure(ctx context.Context, ref Ref) (bool, error) {
-	_, err := s.storeHead(ctx, ref.Key)
-	switch {
-	case err == nil:
-		return false, nil
-	case !errors.Is(err, storage.ErrNotFound):
-		return false, fmt.Errorf("check %s: %w", ref.Key, err)
+// With a listing of the fact's stored cards it asks the store nothing more before
+// rendering; without one it asks with Head.
+func (s *Service) ensure(ctx context.Context, ref Ref, l *listing) (bool, error) {
+	if has, ok := s.has(ctx, l, ref); ok {
+		if has {
+			return false, nil
+		}
+	} else {
+		_, err := s.storeHead(ctx, ref.Key)
+		switch {
+		case err == nil:
+			return false, nil
+		case !errors.Is(err, storage.ErrNotFound):
+			return false, fmt.Errorf("check %s: %w", ref.Key, err)
+		}
 	}
 	body, err := s.renderCard(ref)
 	if err != nil {

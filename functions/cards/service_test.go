@@ -100,7 +100,7 @@ func TestNewRequiresDatasetAndStore(t *testing.T) {
 
 func TestRef(t *testing.T) {
 	fx := newFixture(t, Config{})
-	keyPattern := regexp.MustCompile(`^cards/fixture-fact/(og|square|portrait|story)-(dark|light)-[0-9a-f]{16}\.(png|jpg)$`)
+	keyPattern := regexp.MustCompile(`^cards/r` + regexp.QuoteMeta(render.Version) + `/fixture-fact/(og|square|portrait|story)-(dark|light)-[0-9a-f]{16}\.(png|jpg)$`)
 	seen := map[string]string{}
 	for _, size := range render.Sizes() {
 		for _, theme := range render.Themes() {

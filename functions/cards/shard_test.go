@@ -1,19 +1,23 @@
 package cards
 
 import (
+	"context"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/facts/factstest"
 	"github.com/factcard/factcard/functions/dataset"
+	"github.com/factcard/factcard/functions/storage"
 	"github.com/factcard/factcard/functions/storage/storagetest"
+	"github.com/factcard/factcard/render"
 )
 
 // publishedFixture publishes n synthetic facts (generated text, not quotes) to an
 // in-memory store and returns the opened version.
-func publishedFixture(t *testing.T, n int) *facts.Published {
+func publishedFixture(t testing.TB, n int) *facts.Published {
 	t.Helper()
 	_, b, err := factstest.Bundle(n)
 	if err != nil {
@@ -131,5 +135,73 @@ func TestGenerateShardOfALargeDataset(t *testing.T) {
 	key := facts.ShardKey("facts", p.Version(), 0, p.Shards())
 	if err := svc.CheckGenerate(GenerateRequest{Shard: key}); err != nil {
 		t.Errorf("one shard of %d: %v", p.Shards(), err)
+	}
+}
+
+// countingLister counts the store calls generate makes; with listErr set, List
+// fails.
+type countingLister struct {
+	*storagetest.Memory
+	heads, lists atomic.Int64
+	listErr      error
+}
+
+func (c *countingLister) Head(ctx context.Context, key string) (storage.Info, error) {
+	c.heads.Add(1)
+	return c.Memory.Head(ctx, key)
+}
+
+func (c *countingLister) List(ctx context.Context, prefix string) ([]string, error) {
+	c.lists.Add(1)
+	if c.listErr != nil {
+		return nil, c.listErr
+	}
+	return c.Memory.List(ctx, prefix)
+}
+
+// TestGenerateListsOncePerFact: with a store that lists, generate checks a fact's
+// cards with one List, not a Head each; when List fails it falls back to Head.
+func TestGenerateListsOncePerFact(t *testing.T) {
+	p := publishedFixture(t, 600)
+	key := facts.ShardKey("facts", p.Version(), 0, p.Shards())
+	n, _ := p.ShardLen(key)
+	perFact := len(render.Sizes()) * len(render.Themes())
+	for _, tc := range []struct {
+		name               string
+		listErr            error
+		wantLists, wantHds int
+	}{
+		{"lists", nil, n, 0},
+		{"list fails", errors.New("injected list failure"), n, n * perFact},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			store := &countingLister{Memory: storagetest.NewMemory(), listErr: tc.listErr}
+			svc, err := New(Config{Facts: p, Store: store, Render: (&counter{}).render})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// One card of the shard is stored already: it must be skipped either way.
+			first, _ := p.ShardFacts(t.Context(), key)
+			ref, err := svc.FactRef(first[0], render.Options{Size: render.SizeStory, Theme: render.ThemeLight, Format: render.FormatPNG})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := store.Create(t.Context(), ref.Key, []byte("stored"), storage.Info{ContentType: "image/png"}); err != nil {
+				t.Fatal(err)
+			}
+			r, err := svc.Generate(t.Context(), GenerateRequest{Shard: key}, GenerateOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Rendered != n*perFact-1 || r.Skipped != 1 || len(r.Failed) != 0 {
+				t.Errorf("report %+v, want %d rendered and the stored one skipped", r, n*perFact-1)
+			}
+			if got := int(store.lists.Load()); got != tc.wantLists {
+				t.Errorf("%d List calls for %d facts, want %d", got, n, tc.wantLists)
+			}
+			if got := int(store.heads.Load()); got != tc.wantHds {
+				t.Errorf("%d Head calls, want %d", got, tc.wantHds)
+			}
+		})
 	}
 }
