@@ -48,7 +48,9 @@ func TestPreloadWarms(t *testing.T) {
 	run := func(mode string) (first, next int64, took time.Duration) {
 		t.Helper()
 		cmd := exec.Command(os.Args[0], "-test.run=^TestPreloadWarms$", "-test.count=1")
-		cmd.Env = append(os.Environ(), "FACTCARD_RENDER_PRELOAD_CHILD="+mode)
+		// One P: sync.Pool keeps a cache per P, and a render that lands on a P whose
+		// cache another P warmed would allocate by chance, not for want of warming.
+		cmd.Env = append(os.Environ(), "FACTCARD_RENDER_PRELOAD_CHILD="+mode, "GOMAXPROCS=1")
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("child (%s): %v\n%s", mode, err, out)
