@@ -90,14 +90,14 @@ fuzz: ## Run each fuzz target (dataset loader, HTTP router, card layout) for FUZ
 load: $(VERSITYGW) ## Load-test `factcard serve` on loopback (64 connections: cached cards 30 s, then 10,000 renders with S3 down) and print a table.
 	FACTCARD_LOAD=1 FACTCARD_VERSITYGW=$(VERSITYGW) $(GO) test -run TestLoad -count=1 -v -timeout 10m ./cmd/factcard
 
-# Dataset sizes the scale simulation runs at, and shards per simulated Map run.
+# Dataset sizes the scale simulation runs at, and measured Map runs (one shard each) per size.
 SCALE_SIZES ?= 10000,100000,1000000
-SCALE_SHARDS ?= 2
+SCALE_RUNS ?= 3
 
 .PHONY: scale
 scale: tools ## The one-machine scale simulation (SCALE_SIZES facts, published to versitygw, served and generated under aws-lambda-rie): build/scale.md.
 	@mkdir -p build
-	FACTCARD_VERSITYGW=$(VERSITYGW) FACTCARD_RIE=$(RIE) FACTCARD_SCALE_SIZES=$(SCALE_SIZES) FACTCARD_SCALE_SHARDS=$(SCALE_SHARDS) \
+	FACTCARD_VERSITYGW=$(VERSITYGW) FACTCARD_RIE=$(RIE) FACTCARD_SCALE_SIZES=$(SCALE_SIZES) FACTCARD_SCALE_RUNS=$(SCALE_RUNS) \
 		FACTCARD_SCALE_REPORT_FILE=$(CURDIR)/build/scale.md $(GO) test ./infra -run '^TestScale$$' -count=1 -v -timeout 4h | grep -E '^\s+scale_test|^(ok|FAIL|---)'
 	@cat build/scale.md
 

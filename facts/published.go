@@ -1,6 +1,7 @@
 package facts
 
 import (
+	"bytes"
 	"container/list"
 	"context"
 	"errors"
@@ -24,9 +25,10 @@ type Blobs interface {
 // Defaults of PublishedConfig.
 const (
 	// DefaultCacheBytes bounds the shards a Published keeps in memory (their JSON
-	// and an offset a fact; facts are decoded when asked for): about 40 shards at a
-	// million facts, and the same memory at any dataset size.
-	DefaultCacheBytes = 8 << 20
+	// and an offset a fact; facts are decoded when asked for): about 20 shards of
+	// 200 KB, the same memory at any dataset size. Lookups of random IDs in a large
+	// dataset miss any cache; it serves locality (a page, a popular fact's cards).
+	DefaultCacheBytes = 4 << 20
 	// DefaultMissCache bounds the unknown IDs a Published remembers.
 	DefaultMissCache = 4096
 )
@@ -57,7 +59,7 @@ type PublishedConfig struct {
 type Published struct {
 	blobs    Blobs
 	root     string
-	manifest Manifest
+	manifest shardIndex
 	log      *slog.Logger
 	cache    *shardCache
 	misses   *missCache
@@ -97,7 +99,7 @@ func OpenPublished(ctx context.Context, cfg PublishedConfig) (*Published, error)
 	if err != nil {
 		return nil, fmt.Errorf("open published dataset %s/%s: %w", root, cfg.Version, err)
 	}
-	p := &Published{blobs: cfg.Blobs, root: root, manifest: m, log: cfg.Logger}
+	p := &Published{blobs: cfg.Blobs, root: root, manifest: newShardIndex(m), log: cfg.Logger}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
@@ -114,16 +116,16 @@ func cmpOr(v, def int) int {
 }
 
 // Version returns the version being read.
-func (p *Published) Version() string { return p.manifest.Version }
+func (p *Published) Version() string { return p.manifest.version }
 
 // Root returns the key prefix of the versions.
 func (p *Published) Root() string { return p.root }
 
 // Shards returns the number of shards.
-func (p *Published) Shards() int { return len(p.manifest.ShardSHA256) }
+func (p *Published) Shards() int { return len(p.manifest.counts) }
 
 // Len returns the number of facts, from the manifest.
-func (p *Published) Len() int { return p.manifest.Facts }
+func (p *Published) Len() int { return p.manifest.facts }
 
 // Fact returns the fact with the given ID, reading its shard if it is not in memory.
 // An ID in no shard is an error wrapping ErrNotFound, remembered so that asking again
@@ -134,7 +136,7 @@ func (p *Published) Fact(ctx context.Context, id string) (Fact, error) {
 		return Fact{}, notFound
 	}
 	s := ShardOf(id, p.Shards())
-	if p.manifest.ShardFacts[s] == 0 || p.misses.has(id) {
+	if int(p.manifest.counts[s]) == 0 || p.misses.has(id) {
 		return Fact{}, notFound
 	}
 	sh, err := p.shard(ctx, s)
@@ -148,7 +150,7 @@ func (p *Published) Fact(ctx context.Context, id string) (Fact, error) {
 	}
 	f, err := sh.fact(j)
 	if err != nil {
-		key := ShardKey(p.root, p.manifest.Version, s, p.Shards())
+		key := ShardKey(p.root, p.manifest.version, s, p.Shards())
 		p.log.ErrorContext(ctx, "dataset fact refused", "key", key, "err", err)
 		return Fact{}, fmt.Errorf("read %s: %w", key, err)
 	}
@@ -164,7 +166,7 @@ func (p *Published) List(ctx context.Context, cursor string, limit int) (Page, e
 	pos, ok := p.next(pageCursor{})
 	if cursor != "" {
 		c, err := parseCursor(cursor)
-		if err != nil || c.shard >= p.Shards() || c.offset >= p.manifest.ShardFacts[c.shard] {
+		if err != nil || c.shard >= p.Shards() || c.offset >= int(p.manifest.counts[c.shard]) {
 			return Page{}, fmt.Errorf("cursor: %w", ErrBadPage)
 		}
 		pos, ok = c, true
@@ -196,7 +198,7 @@ func (p *Published) List(ctx context.Context, cursor string, limit int) (Page, e
 // has any, and whether there is one.
 func (p *Published) next(pos pageCursor) (pageCursor, bool) {
 	for pos.shard < p.Shards() {
-		if pos.offset < p.manifest.ShardFacts[pos.shard] {
+		if pos.offset < int(p.manifest.counts[pos.shard]) {
 			return pos, true
 		}
 		pos = pageCursor{shard: pos.shard + 1}
@@ -233,13 +235,13 @@ func (p *Published) ShardLen(key string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return p.manifest.ShardFacts[i], nil
+	return int(p.manifest.counts[i]), nil
 }
 
 // ShardIndex returns the number of the shard stored under key, failing for any key
 // that is not one of this version's shards.
 func (p *Published) ShardIndex(key string) (int, error) {
-	prefix := ShardsPrefix(p.root, p.manifest.Version)
+	prefix := ShardsPrefix(p.root, p.manifest.version)
 	name, ok := strings.CutPrefix(key, prefix)
 	if !ok {
 		return 0, fmt.Errorf("shard key %q is not under %s: a shard of another dataset version or place", truncate(key, 120), prefix)
@@ -255,7 +257,7 @@ func (p *Published) ShardIndex(key string) (int, error) {
 		i = i*10 + int(c-'0')
 	}
 	if i < 0 || i >= n || ShardName(i, n) != name {
-		return 0, fmt.Errorf("shard key %q names no shard of version %s (%d shards)", truncate(key, 120), p.manifest.Version, n)
+		return 0, fmt.Errorf("shard key %q names no shard of version %s (%d shards)", truncate(key, 120), p.manifest.version, n)
 	}
 	return i, nil
 }
@@ -266,7 +268,7 @@ func (p *Published) shard(ctx context.Context, i int) (*shard, error) {
 	if sh, ok := p.cache.get(i); ok {
 		return sh, nil
 	}
-	key := ShardKey(p.root, p.manifest.Version, i, p.Shards())
+	key := ShardKey(p.root, p.manifest.version, i, p.Shards())
 	ch := p.loads.DoChan(key, func() (any, error) {
 		// The read outlives any one caller: one that gives up must not fail the
 		// others waiting on the same shard.
@@ -279,6 +281,9 @@ func (p *Published) shard(ctx context.Context, i int) (*shard, error) {
 		if len(data) > MaxShardBytes {
 			p.log.ErrorContext(ctx, "dataset shard refused", "key", key, "bytes", len(data))
 			return nil, fmt.Errorf("read %s: larger than %d bytes", key, MaxShardBytes)
+		}
+		if cap(data) > len(data)+len(data)/8 {
+			data = bytes.Clone(data) // the cache keeps it: no more than it needs
 		}
 		sh, err := parseShard(data, &p.manifest, i)
 		if err != nil {

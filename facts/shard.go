@@ -183,6 +183,7 @@ func Pack(d *Dataset, docs fs.FS) (*Bundle, error) {
 		buf.WriteString(shardHeader(s, n))
 		for j, i := range idx {
 			buf.Write(encoded[i])
+			encoded[i] = nil // in the shard now: let a large dataset's copy go
 			if j < len(idx)-1 {
 				buf.WriteByte(',')
 			}
@@ -362,21 +363,40 @@ func lineID(line []byte) (string, bool) {
 	return string(rest[:end]), true
 }
 
+// shardIndex is what a reader keeps of a manifest: the version, the fact count, and
+// per shard its SHA-256 and fact count, in about 36 bytes a shard.
+type shardIndex struct {
+	version string
+	facts   int
+	sums    [][sha256.Size]byte
+	counts  []int32
+}
+
+// newShardIndex keeps what a reader needs of a checked manifest.
+func newShardIndex(m Manifest) shardIndex {
+	idx := shardIndex{version: m.Version, facts: m.Facts,
+		sums: make([][sha256.Size]byte, len(m.ShardSHA256)), counts: make([]int32, len(m.ShardFacts))}
+	for i, h := range m.ShardSHA256 {
+		hex.Decode(idx.sums[i][:], []byte(h)) // checked by parseManifest
+		idx.counts[i] = int32(m.ShardFacts[i])
+	}
+	return idx
+}
+
 // parseShard checks shard i of a manifest's dataset: its hash, its header and
 // footer, the number of facts, and every line's ID (a valid ID, in this shard,
 // strictly ascending). Facts are decoded one by one when asked for. Anything else is
 // refused: a damaged shard must never yield a wrong fact.
-func parseShard(data []byte, m *Manifest, i int) (*shard, error) {
-	sum := sha256.Sum256(data)
-	if got := hex.EncodeToString(sum[:]); got != m.ShardSHA256[i] {
-		return nil, fmt.Errorf("shard %d: SHA-256 %s…, manifest says %s…: the shard is damaged or was changed", i, got[:16], m.ShardSHA256[i][:16])
+func parseShard(data []byte, m *shardIndex, i int) (*shard, error) {
+	if sum := sha256.Sum256(data); sum != m.sums[i] {
+		return nil, fmt.Errorf("shard %d: SHA-256 %x…, manifest says %x…: the shard is damaged or was changed", i, sum[:8], m.sums[i][:8])
 	}
-	n := len(m.ShardSHA256)
+	n := len(m.sums)
 	header := shardHeader(i, n)
 	if !bytes.HasPrefix(data, []byte(header)) || !bytes.HasSuffix(data, []byte(shardFooter)) || len(data) < len(header)+len(shardFooter) {
 		return nil, fmt.Errorf("shard %d: not a %s file of shard %d of %d", i, ShardFormat, i, n)
 	}
-	s := &shard{data: data, lines: make([]int32, 0, m.ShardFacts[i]+1)}
+	s := &shard{data: data, lines: make([]int32, 0, m.counts[i]+1)}
 	body := data[len(header) : len(data)-len(shardFooter)]
 	off := len(header)
 	prev := ""
@@ -407,8 +427,8 @@ func parseShard(data []byte, m *Manifest, i int) (*shard, error) {
 		body = body[end+1:]
 	}
 	s.lines = append(s.lines, int32(off))
-	if s.len() != m.ShardFacts[i] {
-		return nil, fmt.Errorf("shard %d: %d facts, manifest says %d", i, s.len(), m.ShardFacts[i])
+	if s.len() != int(m.counts[i]) {
+		return nil, fmt.Errorf("shard %d: %d facts, manifest says %d", i, s.len(), m.counts[i])
 	}
 	return s, nil
 }

@@ -15,6 +15,7 @@ package infra_test
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -40,6 +41,7 @@ import (
 	"github.com/factcard/factcard/facts/factstest"
 	"github.com/factcard/factcard/functions/cards"
 	"github.com/factcard/factcard/functions/dataset"
+	"github.com/factcard/factcard/functions/storage/s3store"
 	"github.com/factcard/factcard/functions/testsupport/proc"
 	"github.com/factcard/factcard/functions/testsupport/s3server"
 	"github.com/factcard/factcard/render"
@@ -50,8 +52,9 @@ const (
 	// EnvScaleSizes lists the dataset sizes to simulate, comma-separated
 	// (default: one small size).
 	EnvScaleSizes = "FACTCARD_SCALE_SIZES"
-	// EnvScaleShards is how many shards each Map run covers (default 1).
-	EnvScaleShards = "FACTCARD_SCALE_SHARDS"
+	// EnvScaleRuns is how many measured Map runs, of one shard each, each size
+	// gets under make scale (default 3).
+	EnvScaleRuns = "FACTCARD_SCALE_RUNS"
 	// EnvScaleReport names a file to write the figures to, as Markdown.
 	EnvScaleReport = "FACTCARD_SCALE_REPORT_FILE"
 )
@@ -92,13 +95,22 @@ type scaleResult struct {
 
 	dupShards, dupCards, dupRendered, dupSkipped, dupFailed int
 	dupObjects, thirdRendered, thirdSkipped                 int
+	cardBytes                                               int64 // mean stored card
+	// Core-ms a card through generate: median, least and most of the measured
+	// runs; and rendering and encoding alone, median.
+	coreMs, coreMsMin, coreMsMax, renderOnly float64
 }
 
-func (r scaleResult) coreMsPerCard() float64 {
-	if r.mapCards == 0 {
+// median returns the median of xs (the mean of the middle two for an even count).
+func median(xs []float64) float64 {
+	s := slices.Sorted(slices.Values(xs))
+	if len(s) == 0 {
 		return 0
 	}
-	return float64(r.generateCPU.Microseconds()) / 1000 / float64(r.mapCards)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 func scaleSizes(t *testing.T) []int {
@@ -124,11 +136,11 @@ func TestScale(t *testing.T) {
 	srv := s3server.Start(t)
 	cli := factcardCLI.Path(t)
 	api, generate := bootstrap(t, "api"), bootstrap(t, "generate")
-	shardsPerRun, _ := strconv.Atoi(cmp.Or(os.Getenv(EnvScaleShards), "1"))
+	runsPerSize, _ := strconv.Atoi(cmp.Or(os.Getenv(EnvScaleRuns), "3"))
 	var results []scaleResult
 	for _, n := range scaleSizes(t) {
 		ok := t.Run(strconv.Itoa(n), func(t *testing.T) {
-			results = append(results, simulate(t, srv, rie, cli, api, generate, n, max(1, shardsPerRun)))
+			results = append(results, simulate(t, srv, rie, cli, api, generate, n, max(1, runsPerSize)))
 		})
 		if !ok {
 			break
@@ -143,7 +155,7 @@ func TestScale(t *testing.T) {
 	}
 }
 
-func simulate(t *testing.T, srv *s3server.Server, rie, cli, api, generate string, n, shardsPerRun int) scaleResult {
+func simulate(t *testing.T, srv *s3server.Server, rie, cli, api, generate string, n, runsPerSize int) scaleResult {
 	r := scaleResult{facts: n, layoutChecked: n <= layoutLimit}
 	bucket := srv.CreateBucket(t, "")
 	client := srv.Client(t)
@@ -176,7 +188,9 @@ func simulate(t *testing.T, srv *s3server.Server, rie, cli, api, generate string
 	// below start from no cards at all.
 	apiEnv := append(srv.Env(), "FACTCARD_BUCKET="+srv.CreateBucket(t, ""), "FACTCARD_DATASET="+url)
 	serveRandomCards(t, &r, rie, api, apiEnv, sampleIDs(t, n))
-	env := append(srv.Env(), "FACTCARD_BUCKET="+bucket, "FACTCARD_DATASET="+url)
+	// Each generate instance gets one core, as Lambda gives one vCPU of time at
+	// 1,769 MB, and renders two cards at once to overlap S3 with rendering.
+	env := append(srv.Env(), "FACTCARD_BUCKET="+bucket, "FACTCARD_DATASET="+url, "GOMAXPROCS=1", "FACTCARD_CONCURRENCY=2")
 
 	// The Distributed Map, played locally over a sample of shards.
 	m := loadMachine(t)
@@ -184,28 +198,44 @@ func simulate(t *testing.T, srv *s3server.Server, rie, cli, api, generate string
 	if len(items) != r.shards {
 		t.Fatalf("the item reader lists %d objects, publish wrote %d shards", len(items), r.shards)
 	}
-	k := min(shardsPerRun, len(items)/2)
-	if k == 0 {
+	measured := 0
+	if os.Getenv(EnvScaleSizes) != "" { // make scale; make test checks the runs below only
+		measured = min(runsPerSize, len(items)-1)
+	}
+	if len(items) < 2 {
 		t.Fatalf("%d shards: the simulation needs two or more", len(items))
 	}
-	first, second := items[:k], items[len(items)-k:]
 	emus := startGenerators(t, rie, generate, env, 2*mapEmulators)
-	// The measured run (make scale only: make test checks the runs below).
-	if os.Getenv(EnvScaleSizes) != "" {
+	// Measured runs, one shard each, on shards of their own: the figure is the
+	// median, as machine noise moves any one of them.
+	var perCard, renderOnly []float64
+	for i := range measured {
 		s3Before := processCPU(t, versitygwPID(t, srv))
 		before := emulatorsCPU(emus[:mapEmulators])
 		start := time.Now()
-		run := playMap(t, m, emus[:mapEmulators], first)
-		r.mapWall = time.Since(start)
-		r.generateCPU = emulatorsCPU(emus[:mapEmulators]) - before
-		r.s3CPU = processCPU(t, versitygwPID(t, srv)) - s3Before
-		r.mapShards, r.mapCards, r.retries = k, run.rendered, run.retries
+		run := playMap(t, m, emus[:mapEmulators], items[i:i+1])
+		wall := time.Since(start)
+		cpu := emulatorsCPU(emus[:mapEmulators]) - before
+		r.mapWall += wall
+		r.generateCPU += cpu
+		r.s3CPU += processCPU(t, versitygwPID(t, srv)) - s3Before
+		r.mapShards++
+		r.mapCards += run.rendered
+		r.retries += run.retries
 		if run.failed != 0 || run.skipped != 0 || run.rendered == 0 {
-			t.Errorf("first Map run over %d shards: rendered %d, skipped %d, failed %d; want every card rendered", k, run.rendered, run.skipped, run.failed)
+			t.Errorf("Map run over %s: rendered %d, skipped %d, failed %d; want every card rendered", items[i], run.rendered, run.skipped, run.failed)
 		}
-		t.Logf("Map run over %d shards: %d cards in %v, generate %v CPU (%.2f core-ms a card), versitygw %v CPU, %d retries",
-			k, run.rendered, r.mapWall.Round(time.Millisecond), r.generateCPU, r.coreMsPerCard(), r.s3CPU, run.retries)
+		perCard = append(perCard, float64(cpu.Microseconds())/1000/float64(max(run.rendered, 1)))
+		renderOnly = append(renderOnly, renderBaseline(t, srv, u, items[i]))
+		t.Logf("Map run over %s: %d cards in %v, generate %v CPU (%.2f core-ms a card; render and PNG alone in this process %.2f), %d retries",
+			items[i], run.rendered, wall.Round(time.Millisecond), cpu, perCard[i], renderOnly[i], run.retries)
 	}
+	if measured > 0 {
+		r.coreMs, r.coreMsMin, r.coreMsMax = median(perCard), slices.Min(perCard), slices.Max(perCard)
+		r.renderOnly = median(renderOnly)
+	}
+	second := items[len(items)-1:]
+	k := len(second)
 
 	// Two runs at once over the same shards, then a third.
 	var wg sync.WaitGroup
@@ -223,7 +253,7 @@ func simulate(t *testing.T, srv *s3server.Server, rie, cli, api, generate string
 	}
 	ids2 := shardFactIDs(t, client, bucket, second)
 	r.dupCards = len(ids2) * len(render.Sizes()) * len(render.Themes())
-	r.dupObjects = countCards(t, client, bucket, ids2)
+	r.dupObjects, r.cardBytes = countCards(t, client, bucket, ids2)
 	r.thirdRendered, r.thirdSkipped = third.rendered, third.skipped
 	if r.dupFailed != 0 || r.dupRendered != r.dupCards || r.dupObjects != r.dupCards || r.dupRendered+r.dupSkipped != 2*r.dupCards {
 		t.Errorf("two concurrent runs over %d shards (%d cards): rendered %d, skipped %d, failed %d, %d objects; want each card rendered and stored once, no failures",
@@ -659,21 +689,32 @@ func shardFactIDs(t *testing.T, client *s3.Client, bucket string, keys []string)
 	return ids
 }
 
-// countCards counts the card objects of the facts: the keys under each fact's
-// folder of this renderer, which must all be cards.
-func countCards(t *testing.T, client *s3.Client, bucket string, ids map[string]bool) int {
+// countCards counts the card objects of the facts (the keys under each fact's
+// folder of this renderer, which must all be cards) and returns their mean size.
+func countCards(t *testing.T, client *s3.Client, bucket string, ids map[string]bool) (int, int64) {
 	t.Helper()
 	n := 0
+	var size int64
 	perFact := map[string]int{}
-	for _, k := range listKeys(t, client, bucket, cards.KeyPrefix()) {
-		m := cardKey.FindStringSubmatch(k)
-		if m == nil {
-			t.Errorf("object %s is not a card key", k)
-			continue
+	prefix := cards.KeyPrefix()
+	p := s3.NewListObjectsV2Paginator(client, &s3.ListObjectsV2Input{Bucket: &bucket, Prefix: &prefix})
+	for p.HasMorePages() {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatal(err)
 		}
-		if ids[m[1]] {
-			n++
-			perFact[m[1]]++
+		for _, o := range page.Contents {
+			k := *o.Key
+			m := cardKey.FindStringSubmatch(k)
+			if m == nil {
+				t.Errorf("object %s is not a card key", k)
+				continue
+			}
+			if ids[m[1]] {
+				n++
+				perFact[m[1]]++
+				size += *o.Size
+			}
 		}
 	}
 	want := len(render.Sizes()) * len(render.Themes())
@@ -682,15 +723,15 @@ func countCards(t *testing.T, client *s3.Client, bucket string, ids map[string]b
 			t.Errorf("fact %s has %d card objects, want %d", id, perFact[id], want)
 		}
 	}
-	return n
+	return n, size / int64(max(n, 1))
 }
 
 // scaleReport formats the figures as Markdown.
 func scaleReport(rs []scaleResult) string {
 	var b strings.Builder
 	host, _ := os.Hostname()
-	fmt.Fprintf(&b, "## Scale simulation\n\nOne machine (%s, %d CPUs as Go sees them), versitygw on loopback, the bootstraps built for this machine under aws-lambda-rie. Synthetic facts: fictional speakers, generated text and documents.\n\n",
-		cmp.Or(cpuModel(), host), runtime.NumCPU())
+	fmt.Fprintf(&b, "## Scale simulation\n\nOne machine (%s, %d CPUs as Go sees them), versitygw on loopback, the bootstraps built for this machine under aws-lambda-rie; generate instances with GOMAXPROCS=1 and two cards at once, %d instances per Map run. Synthetic facts: fictional speakers, generated text and documents. Load average at the end: %s.\n\n",
+		cmp.Or(cpuModel(), host), runtime.NumCPU(), mapEmulators, loadAverage())
 	b.WriteString("| facts | shards (mean bytes) | publish (peak RSS) | cold start → first card | lookup p50 / p99 | warm p50 | unknown ID p50 | card p50 / p99 | api RSS (peak) |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rs {
 		layout := ""
@@ -702,15 +743,15 @@ func scaleReport(rs []scaleResult) string {
 			msOf(r.coldFirstCard), msOf(r.lookup50), msOf(r.lookup99), msOf(r.warm50), msOf(r.miss50), msOf(r.card50), msOf(r.card99),
 			bytesIEC(r.rss), bytesIEC(r.hwm))
 	}
-	b.WriteString("\n| facts | Map run: shards, cards | wall | generate CPU | core-ms / card | versitygw core-ms / card | retries | two runs at once: rendered + skipped, failed, objects / cards | third run: rendered, skipped |\n|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("\n| facts | measured Map runs: shards, cards | wall | generate CPU | core-ms / card, median (range) | render + PNG alone, median | versitygw core-ms / card | retries | two runs at once: rendered + skipped, failed, objects / cards (mean bytes) | third run: rendered, skipped |\n|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rs {
 		s3ms := 0.0
 		if r.mapCards > 0 {
 			s3ms = float64(r.s3CPU.Microseconds()) / 1000 / float64(r.mapCards)
 		}
-		fmt.Fprintf(&b, "| %s | %d, %d | %s | %s | %.2f | %.2f | %d | %d + %d, %d, %d / %d | %d, %d |\n",
+		fmt.Fprintf(&b, "| %s | %d, %d | %s | %s | %.2f (%.2f–%.2f) | %.2f | %.2f | %d | %d + %d, %d, %d / %d (%s) | %d, %d |\n",
 			thousands(r.facts), r.mapShards, r.mapCards, r.mapWall.Round(100*time.Millisecond), r.generateCPU.Round(10*time.Millisecond),
-			r.coreMsPerCard(), s3ms, r.retries, r.dupRendered, r.dupSkipped, r.dupFailed, r.dupObjects, r.dupCards, r.thirdRendered, r.thirdSkipped)
+			r.coreMs, r.coreMsMin, r.coreMsMax, r.renderOnly, s3ms, r.retries, r.dupRendered, r.dupSkipped, r.dupFailed, r.dupObjects, r.dupCards, bytesIEC(r.cardBytes), r.thirdRendered, r.thirdSkipped)
 	}
 	if len(rs) > 1 {
 		base := rs[0]
@@ -754,4 +795,56 @@ func cpuModel() string {
 		}
 	}
 	return ""
+}
+
+// loadAverage is the machine's 1, 5 and 15 minute load averages: the figures are
+// CPU times, which other work on the machine inflates.
+func loadAverage() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], ", ")
+}
+
+// renderBaseline renders and encodes every card of the first facts of a shard in
+// this process, on one locked thread, and returns its CPU time per card: what a
+// card costs without generate, S3 or the emulator, at the same moment on the same
+// machine.
+func renderBaseline(t *testing.T, srv *s3server.Server, u dataset.URL, shard string) float64 {
+	t.Helper()
+	p, err := dataset.Open(context.Background(), u, s3store.New(srv.Client(t), u.Bucket, ""), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := p.ShardFacts(context.Background(), shard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs = fs[:min(len(fs), 40)]
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var buf bytes.Buffer
+	start := threadCPU()
+	n := 0
+	for _, f := range fs {
+		for _, size := range render.Sizes() {
+			for _, theme := range render.Themes() {
+				buf.Reset()
+				if err := render.Render(&buf, f, render.Options{Size: size, Theme: theme}); err != nil {
+					t.Fatal(err)
+				}
+				n++
+			}
+		}
+	}
+	return float64((threadCPU() - start).Microseconds()) / 1000 / float64(n)
+}
+
+// threadCPU is the CPU time of the calling thread (RUSAGE_THREAD).
+func threadCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(1, &ru) // RUSAGE_THREAD
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

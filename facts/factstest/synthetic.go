@@ -27,7 +27,8 @@ const FactsPerDocument = 100
 
 // Synthetic returns a dataset file (JSON, the schema facts.Load reads) of n synthetic
 // facts and the source documents it cites, by file name. The same n gives the same
-// bytes. Quotes run from about 60 to 240 characters, as real ones do, so cards cost
+// bytes. Quotes run from about 50 to 190 characters (120 on average; the embedded
+// dataset's quotes with their context average about 110), so cards cost
 // what real cards cost.
 func Synthetic(n int) (dataset []byte, docs fstest.MapFS) {
 	docs = fstest.MapFS{}
@@ -174,8 +175,8 @@ func fact(i int) synthFact {
 	r := rand.New(rand.NewPCG(uint64(i), 0x5ca1e))
 	var q strings.Builder
 	fmt.Fprintf(&q, "Synthetic sentence %d, not a quote: the", i)
-	// Clauses until the quote reaches its drawn length (60 to 240 characters).
-	target := 60 + r.IntN(181)
+	// Clauses until the quote reaches its drawn length (50 to 190 characters).
+	target := 50 + r.IntN(141)
 	for q.Len() < target {
 		fmt.Fprintf(&q, " %s %s %s the %s %s", adjs[r.IntN(len(adjs))], nouns[r.IntN(len(nouns))],
 			verbs[r.IntN(len(verbs))], adjs[r.IntN(len(adjs))], nouns[r.IntN(len(nouns))])

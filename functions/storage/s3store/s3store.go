@@ -213,7 +213,10 @@ func (s *Store) Get(ctx context.Context, key string) (*storage.Object, error) {
 	defer out.Body.Close()
 	var buf bytes.Buffer
 	if n := aws.ToInt64(out.ContentLength); n > 0 && n < 64<<20 {
-		buf.Grow(int(n))
+		// ReadFrom wants MinRead bytes free before each read, the one that sees
+		// EOF included: without the margin a body that fills the buffer exactly
+		// is copied into one twice as large.
+		buf.Grow(int(n) + bytes.MinRead)
 	}
 	if _, err := buf.ReadFrom(out.Body); err != nil {
 		return nil, s.fail("get", k, fmt.Errorf("read body: %w", err))
