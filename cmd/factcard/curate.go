@@ -380,26 +380,8 @@ Bad input exits 2 and changes nothing.`,
 }
 
 // createFile writes data to a new file at path via a temporary file, failing if
-// path exists.
-func createFile(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".factcard-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Link(tmp.Name(), path) // fails if path exists: never overwrite a document
-}
+// path exists: a source document is never overwritten.
+func createFile(path string, data []byte) error { return writeViaTemp(path, data, os.Link) }
 
 // overlayFS is a folder with one more file in it, not yet written.
 type overlayFS struct {

@@ -191,7 +191,12 @@ func renderToFile(f facts.Fact, opts render.Options, path string) (int64, error)
 
 // writeFileAtomic writes a file via a temporary file and a rename, so a reader never
 // sees half a card.
-func writeFileAtomic(path string, data []byte) error {
+func writeFileAtomic(path string, data []byte) error { return writeViaTemp(path, data, os.Rename) }
+
+// writeViaTemp writes data to a temporary file beside path (mode 0644) and then
+// puts it in place with commit(temporary, path): os.Rename to replace, os.Link to
+// create only. The temporary file is always removed.
+func writeViaTemp(path string, data []byte, commit func(oldname, newname string) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".factcard-*")
 	if err != nil {
 		return err
@@ -208,7 +213,7 @@ func writeFileAtomic(path string, data []byte) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	return commit(tmp.Name(), path)
 }
 
 func humanBytes(n int64) string {
