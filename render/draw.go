@@ -4,14 +4,14 @@ import (
 	"image"
 	"image/color"
 
-	"github.com/fogleman/gg"
 	"github.com/go-text/typesetting/font"
 	ot "github.com/go-text/typesetting/font/opentype"
 )
 
-// A card is drawn in two steps. gg fills the glyph outlines on transparent
-// RGBA bands, one per line, each ink in its own channel (the quote and name in red, the muted text
-// in green, the accents in blue), so a pixel holds how much of each ink covers it.
+// A card is drawn in two steps. freetype's rasteriser (gg's, driven directly by
+// filler) fills the glyph outlines on transparent RGBA bands, one per line, each
+// ink in its own channel (the quote and name in red, the muted text in green,
+// the accents in blue), so a pixel holds how much of each ink covers it.
 // The quantiser then maps the coverage to the theme's palette: background, and
 // for each ink the ramp of blends from the background to it. That is what
 // compositing the theme's colours over its background would give (within a ramp
@@ -19,7 +19,7 @@ import (
 // without painting the background. Solid shapes are written straight into the
 // paletted image.
 
-// coverageColor is the colour gg fills an ink's glyphs with.
+// coverageColor is the colour an ink's glyphs are filled with.
 var coverageColor = [...]color.RGBA{
 	inkText:   {0xff, 0, 0, 0xff},
 	inkMuted:  {0, 0xff, 0, 0xff},
@@ -59,31 +59,29 @@ func (th theme) colorOf(r inkRole) color.NRGBA {
 	return th.background
 }
 
-// band returns an RGBA image of w x h over buf and a gg context on it. The
-// shaper keeps one of each per size, so their rasteriser's buffers are reused.
-func (s *shaper) band(w, h int, buf []byte) (*image.RGBA, *gg.Context) {
+// band returns an RGBA image of w x h over buf and a filler on it. The shaper
+// keeps one of each per size, so the rasteriser's buffers are reused.
+func (s *shaper) band(w, h int, buf []byte) (*image.RGBA, *filler) {
 	key := image.Pt(w, h)
 	b, ok := s.bands[key]
 	if !ok {
-		b = &bandCanvas{im: &image.RGBA{Stride: 4 * w, Rect: image.Rect(0, 0, w, h)}}
-		b.im.Pix = buf[:4*w*h]
-		b.dc = gg.NewContextForRGBA(b.im)
+		b = &bandCanvas{im: &image.RGBA{Stride: 4 * w, Rect: image.Rect(0, 0, w, h)}, fill: newFiller(w, h)}
 		s.bands[key] = b
 	}
-	b.im.Pix = buf[:4*w*h] // the context draws on whatever buffer this render has
-	return b.im, b.dc
+	b.im.Pix = buf[:4*w*h] // the filler draws on whatever buffer this render has
+	return b.im, b.fill
 }
 
-// bandCanvas is an RGBA band image header and a gg context drawing on it.
+// bandCanvas is an RGBA band image header and a filler for it.
 type bandCanvas struct {
-	im *image.RGBA
-	dc *gg.Context
+	im   *image.RGBA
+	fill *filler
 }
 
 // paint draws l on img, a zeroed paletted image of l's size, and sets its
 // palette. Each line is drawn on its own band, an
 // RGBA image as wide as the card and as tall as the line's ink, whose rows are
-// then quantised into the card: gg's rasteriser walks every row of its image on
+// then quantised into the card: the rasteriser walks every row of its image on
 // each fill, so a short image makes the many small fills cheap, and the band stays
 // in the processor's cache.
 func (s *shaper) paint(l *layout, img *image.Paletted) {
@@ -106,10 +104,9 @@ func (s *shaper) paint(l *layout, img *image.Paletted) {
 				continue
 			}
 			h := (r.Dy() + bandStep - 1) / bandStep * bandStep
-			band, dc := s.band(l.w, h, *buf)
-			dc.Identity()
-			dc.Translate(0, -float64(r.Min.Y))
-			s.drawLine(dc, b, ln, b.origin[i], cover)
+			band, fl := s.band(l.w, h, *buf)
+			fl.reset(band, r.Min.Y)
+			s.drawLine(fl, b, ln, b.origin[i], cover)
 			q.quantize(img, band, r)
 			for y := 0; y < r.Dy(); y++ {
 				clear(band.Pix[y*band.Stride+4*r.Min.X : y*band.Stride+4*r.Max.X])
@@ -135,10 +132,10 @@ func (s *shaper) paint(l *layout, img *image.Paletted) {
 // within a pixel of each other (joined Arabic letters, Devanagari under its
 // headline, a vowel sign over its neighbour, a kerned pair) are filled as one
 // path, so no pixel is composited twice, which would show as a seam; apart from
-// that each glyph is filled alone, because gg's rasteriser keeps the cells of a
+// that each glyph is filled alone, because the rasteriser keeps the cells of a
 // scanline in a list, and short lists are much faster. The pixels are the same as
 // filling each word at once (TestGroupedFillsMatchWordFills).
-func (s *shaper) drawLine(dc *gg.Context, b *block, ln line, o point, colorOf func(inkRole) color.Color) {
+func (s *shaper) drawLine(dc canvas, b *block, ln line, o point, colorOf func(inkRole) color.Color) {
 	for _, gr := range fillGroups(ln, b.size, o, s.groupByWord) {
 		for _, i := range gr {
 			g := ln.glyphs[i]
@@ -227,7 +224,7 @@ func fillGroups(ln line, size float64, o point, wholeWords bool) [][]int {
 // and with its origin at (gx, gy). Products are rounded before the sums (explicit
 // conversions) so no platform fuses them: the same card gives the same pixels on
 // amd64 and arm64.
-func appendOutline(dc *gg.Context, segs []font.Segment, gx, gy, k float64) {
+func appendOutline(dc canvas, segs []font.Segment, gx, gy, k float64) {
 	px := func(p ot.SegmentPoint) (float64, float64) {
 		return gx + float64(float64(p.X)*k), gy - float64(float64(p.Y)*k)
 	}
