@@ -12,11 +12,11 @@ import (
 // filler) fills the glyph outlines on transparent RGBA bands, one per line, each
 // ink in its own channel (the quote and name in red, the muted text in green,
 // the accents in blue), so a pixel holds how much of each ink covers it.
-// The quantiser then maps the coverage to the theme's palette: background, and
-// for each ink the ramp of blends from the background to it. That is what
-// compositing the theme's colours over its background would give (within a ramp
-// step; TestQuantizeError compares the two), without a nearest-colour search and
-// without painting the background. Solid shapes are written straight into the
+// As each pixel is covered, the quantiser maps its coverage to the theme's
+// palette: background, and for each ink the ramp of blends from the background
+// to it. That is what compositing the theme's colours over its background would
+// give (within a ramp step; TestQuantizeError compares the two), without a
+// nearest-colour search and without painting the background. Solid shapes are written straight into the
 // paletted image.
 
 // coverageColor is the colour an ink's glyphs are filled with.
@@ -106,8 +106,13 @@ func (s *shaper) paint(l *layout, img *image.Paletted) {
 			h := (r.Dy() + bandStep - 1) / bandStep * bandStep
 			band, fl := s.band(l.w, h, *buf)
 			fl.reset(band, r.Min.Y)
-			s.drawLine(fl, b, ln, b.origin[i], cover)
-			q.quantize(img, band, r)
+			if s.quantizeAfter {
+				s.drawLine(fl, b, ln, b.origin[i], cover)
+				q.quantize(img, band, r)
+			} else {
+				fl.paint.quantizeInto(img, q, r)
+				s.drawLine(fl, b, ln, b.origin[i], cover)
+			}
 			for y := 0; y < r.Dy(); y++ {
 				clear(band.Pix[y*band.Stride+4*r.Min.X : y*band.Stride+4*r.Max.X])
 			}

@@ -49,6 +49,7 @@ func newFiller(w, h int) *filler {
 // the path.
 func (f *filler) reset(im *image.RGBA, top int) {
 	f.paint.im = im
+	f.paint.out = nil
 	f.dy = -float64(top)
 	f.path.Clear()
 	f.open = false
@@ -132,10 +133,23 @@ func (f *filler) Fill() {
 // arithmetic of freetype's RGBAPainter in Over mode, so the pixels are the
 // same; but a pixel nothing has covered yet (all zero, as nearly every pixel
 // a glyph fills is: the band starts clear and fill groups share no pixel)
-// takes a value computed once per span.
+// takes a value computed once per span. With an output set (quantizeInto) it
+// also writes each covered pixel's palette entry into the card as it goes,
+// which is what quantizing the band after the fills would write.
 type coverPainter struct {
 	im             *image.RGBA
 	cr, cg, cb, ca uint32
+
+	out  *image.Paletted // the card, or nil
+	q    *quantizer
+	clip image.Rectangle // where in the card entries are written
+	top  int             // the card's row of im's row 0
+}
+
+// quantizeInto makes p write the palette entries of the pixels it covers into
+// out, within clip, whose top row is im's row 0; reset clears it.
+func (p *coverPainter) quantizeInto(out *image.Paletted, q *quantizer, clip image.Rectangle) {
+	p.out, p.q, p.clip, p.top = out, q, clip, clip.Min.Y
 }
 
 // Paint implements raster.Painter.
@@ -159,16 +173,38 @@ func (p *coverPainter) Paint(ss []raster.Span, _ bool) {
 			uint32(uint8(p.cb*ma/m>>8))<<16 | uint32(uint8(p.ca*ma/m>>8))<<24
 		i0 := (s.Y-b.Min.Y)*p.im.Stride + (x0-b.Min.X)*4
 		pix := p.im.Pix[i0 : i0+(x1-x0)*4]
+		var out []uint8 // the card's pixels x0 to x1 of this row, clipped
+		ox := x0        // the card's column of out[0]
+		if y := s.Y - b.Min.Y + p.top; p.out != nil && y >= p.clip.Min.Y && y < p.clip.Max.Y {
+			ox = max(x0, p.clip.Min.X)
+			if end := min(x1, p.clip.Max.X); ox < end {
+				o := p.out.PixOffset(ox, y)
+				out = p.out.Pix[o : o+end-ox]
+			}
+		}
+		freshIdx := uint8(0)
+		if out != nil && fresh != 0 {
+			freshIdx = p.q.of(fresh)
+		}
 		for i := 0; i+4 <= len(pix); i += 4 {
 			px := pix[i : i+4 : i+4]
+			v := fresh
 			if binary.LittleEndian.Uint32(px) == 0 {
 				binary.LittleEndian.PutUint32(px, fresh)
-				continue
+			} else {
+				px[0] = uint8((uint32(px[0])*a + p.cr*ma) / m >> 8)
+				px[1] = uint8((uint32(px[1])*a + p.cg*ma) / m >> 8)
+				px[2] = uint8((uint32(px[2])*a + p.cb*ma) / m >> 8)
+				px[3] = uint8((uint32(px[3])*a + p.ca*ma) / m >> 8)
+				v = binary.LittleEndian.Uint32(px)
 			}
-			px[0] = uint8((uint32(px[0])*a + p.cr*ma) / m >> 8)
-			px[1] = uint8((uint32(px[1])*a + p.cg*ma) / m >> 8)
-			px[2] = uint8((uint32(px[2])*a + p.cb*ma) / m >> 8)
-			px[3] = uint8((uint32(px[3])*a + p.ca*ma) / m >> 8)
+			if k := x0 + i/4 - ox; out != nil && k >= 0 && k < len(out) && v != 0 {
+				if v == fresh {
+					out[k] = freshIdx
+				} else {
+					out[k] = p.q.of(v)
+				}
+			}
 		}
 	}
 }

@@ -186,3 +186,88 @@ func TestCoverPainterClips(t *testing.T) {
 		t.Errorf("got %v\nwant %v", got.Pix, want.Pix)
 	}
 }
+
+// TestQuantizeAsFilled checks that quantising pixels as the filler covers them
+// writes the same card as quantising each line's band after its fills, for
+// every test card in every size and theme.
+func TestQuantizeAsFilled(t *testing.T) {
+	s := testShaper(t)
+	for _, f := range testFacts(t) {
+		c, err := s.shapeContent(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, size := range Sizes() {
+			for _, th := range themeTable {
+				l, err := arrange(c, size, th)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := image.NewPaletted(image.Rect(0, 0, l.w, l.h), nil)
+				s.paint(l, got)
+				s.quantizeAfter = true
+				want := image.NewPaletted(got.Rect, nil)
+				s.paint(l, want)
+				s.quantizeAfter = false
+				if !bytes.Equal(got.Pix, want.Pix) {
+					n, d := diffPixels(got, want)
+					t.Errorf("%s %s %s: %d pixels differ from quantising after the fills, by up to %d levels", f.ID, size, th.name, n, d)
+				}
+				if bytes.Equal(got.Pix, make([]byte, len(got.Pix))) {
+					t.Errorf("%s %s %s: nothing drawn", f.ID, size, th.name)
+				}
+			}
+		}
+	}
+}
+
+// TestCoverPainterQuantizes paints overlapping spans of two inks, partly
+// outside the clip, with the painter writing palette entries as it goes, and
+// compares the card with quantizing the band afterwards: entries of blends of
+// inks, of pixels covered twice, and nothing outside the clip.
+func TestCoverPainterQuantizes(t *testing.T) {
+	q := quantizerFor(themeTable[0])
+	spans := [][]raster.Span{
+		{{Y: 0, X0: 0, X1: 12, Alpha: 0x9000}, {Y: 1, X0: 2, X1: 9, Alpha: 0xffff}, {Y: 2, X0: 0, X1: 3, Alpha: 0x0040}, {Y: 3, X0: 1, X1: 11, Alpha: 0x4321}},
+		{{Y: 0, X0: 4, X1: 8, Alpha: 0x7000}, {Y: 1, X0: 0, X1: 12, Alpha: 0x2000}, {Y: 3, X0: 5, X1: 12, Alpha: 0xffff}},
+	}
+	inks := []inkRole{inkText, inkAccent}
+	const top = 5
+	clip := image.Rect(1, top, 10, top+3) // the band's last row and first and last columns are outside
+	card := image.Rect(0, 0, 12, 12)
+	fill := func(p *coverPainter) {
+		for i, ss := range spans {
+			p.cr, p.cg, p.cb, p.ca = coverageColor[inks[i]].RGBA()
+			p.Paint(ss, true)
+		}
+	}
+	want := image.NewPaletted(card, q.pal)
+	for i := range want.Pix {
+		want.Pix[i] = 7 // ink of another line, which uncovered pixels keep
+	}
+	got := image.NewPaletted(card, q.pal)
+	copy(got.Pix, want.Pix)
+	ref := &coverPainter{im: image.NewRGBA(image.Rect(0, 0, 12, 4))}
+	fill(ref)
+	q.quantize(want, ref.im, clip)
+	p := &coverPainter{im: image.NewRGBA(ref.im.Rect)}
+	p.quantizeInto(got, q, clip)
+	fill(p)
+	if !bytes.Equal(p.im.Pix, ref.im.Pix) {
+		t.Errorf("band %v, want %v", p.im.Pix, ref.im.Pix)
+	}
+	if !bytes.Equal(got.Pix, want.Pix) {
+		t.Errorf("card %v\nwant %v", got.Pix, want.Pix)
+	}
+	blends := 0 // pixels of the clip both inks cover
+	for y := range clip.Dy() {
+		for x := clip.Min.X; x < clip.Max.X; x++ {
+			if c := ref.im.RGBAAt(x, y); c.R != 0 && c.B != 0 {
+				blends++
+			}
+		}
+	}
+	if blends == 0 {
+		t.Error("no pixel of the clip has both inks; the test does not check blends")
+	}
+}

@@ -142,42 +142,41 @@ func (q *quantizer) mixed(cov [3]uint32) uint8 {
 	return q.index(clamp(c[0]), clamp(c[1]), clamp(c[2]))
 }
 
+// of returns the entry for a band pixel (see paint) some ink covers: the ramp
+// entry of its coverage, or for the rare pixel of two inks, the nearest entry to
+// their blend.
+func (q *quantizer) of(px uint32) uint8 {
+	r, g, b := px&0xff, px>>8&0xff, px>>16&0xff
+	switch {
+	case g|b == 0:
+		return q.lut[inkText][r]
+	case r|b == 0:
+		return q.lut[inkMuted][g]
+	case r|g == 0:
+		return q.lut[inkAccent][b]
+	}
+	return q.mixed([3]uint32{r, g, b})
+}
+
 // quantize maps the coverage in band (see paint) to q's palette, into the
 // rectangle r of dst; band's row 0 is dst's row r.Min.Y. Uncovered pixels are
 // skipped, two at a time, and leave dst as it is (background, or another line's
-// ink); a run of one value costs a comparison per pixel.
+// ink). Cards are quantised as they are filled (coverPainter); this is the
+// reference it is tested against (shaper.quantizeAfter).
 func (q *quantizer) quantize(dst *image.Paletted, band *image.RGBA, r image.Rectangle) {
 	for y := r.Min.Y; y < r.Max.Y; y++ {
 		so := (y-r.Min.Y)*band.Stride + 4*r.Min.X
 		src := band.Pix[so : so+4*r.Dx()]
 		do := dst.PixOffset(r.Min.X, y)
 		out := dst.Pix[do : do+r.Dx()]
-		last, lastIdx := uint32(0), uint8(0)
 		for x := 0; x < len(out); {
 			if x+2 <= len(out) && binary.LittleEndian.Uint64(src[4*x:]) == 0 {
 				x += 2
 				continue
 			}
-			px := binary.LittleEndian.Uint32(src[4*x:])
-			if px == 0 {
-				x++
-				continue
+			if px := binary.LittleEndian.Uint32(src[4*x:]); px != 0 {
+				out[x] = q.of(px)
 			}
-			if px != last {
-				last = px
-				r, g, b := px&0xff, px>>8&0xff, px>>16&0xff
-				switch {
-				case g|b == 0:
-					lastIdx = q.lut[inkText][r]
-				case r|b == 0:
-					lastIdx = q.lut[inkMuted][g]
-				case r|g == 0:
-					lastIdx = q.lut[inkAccent][b]
-				default:
-					lastIdx = q.mixed([3]uint32{r, g, b})
-				}
-			}
-			out[x] = lastIdx
 			x++
 		}
 	}

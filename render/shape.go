@@ -40,6 +40,9 @@ type shaper struct {
 	// groupByWord fills whole words at once, for the test that compares that
 	// with the faster grouping draw uses.
 	groupByWord bool
+	// quantizeAfter quantises each line's band once it is filled, instead of
+	// as it is filled, for the test that compares the two.
+	quantizeAfter bool
 }
 
 // getShaper returns a shaper of the built-in brand from its pool, or a new one.
