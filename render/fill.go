@@ -173,13 +173,13 @@ func (p *coverPainter) Paint(ss []raster.Span, _ bool) {
 			uint32(uint8(p.cb*ma/m>>8))<<16 | uint32(uint8(p.ca*ma/m>>8))<<24
 		i0 := (s.Y-b.Min.Y)*p.im.Stride + (x0-b.Min.X)*4
 		pix := p.im.Pix[i0 : i0+(x1-x0)*4]
-		var out []uint8 // the card's pixels x0 to x1 of this row, clipped
-		ox := x0        // the card's column of out[0]
+		// The card's pixels of the span, clipped: out[k] is pix's pixel from+k.
+		var out []uint8
+		from := 0
 		if y := s.Y - b.Min.Y + p.top; p.out != nil && y >= p.clip.Min.Y && y < p.clip.Max.Y {
-			ox = max(x0, p.clip.Min.X)
-			if end := min(x1, p.clip.Max.X); ox < end {
-				o := p.out.PixOffset(ox, y)
-				out = p.out.Pix[o : o+end-ox]
+			if cx0, cx1 := max(x0, p.clip.Min.X), min(x1, p.clip.Max.X); cx0 < cx1 {
+				o := p.out.PixOffset(cx0, y)
+				out, from = p.out.Pix[o:o+cx1-cx0], cx0-x0
 			}
 		}
 		freshIdx := uint8(0)
@@ -198,7 +198,7 @@ func (p *coverPainter) Paint(ss []raster.Span, _ bool) {
 				px[3] = uint8((uint32(px[3])*a + p.ca*ma) / m >> 8)
 				v = binary.LittleEndian.Uint32(px)
 			}
-			if k := x0 + i/4 - ox; out != nil && k >= 0 && k < len(out) && v != 0 {
+			if k := i/4 - from; uint(k) < uint(len(out)) && v != 0 {
 				if v == fresh {
 					out[k] = freshIdx
 				} else {
