@@ -207,12 +207,19 @@ func (s Source) problems() []fieldProblem {
 
 var sha256Pattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
-var documentPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$`)
+// documentPattern is the characters of a document name. Its length is checked
+// apart: a counted repetition such as {0,254} compiles to a copy of the class
+// per count, thousands of instructions built at every process start.
+var documentPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+// maxDocumentName is the longest document name, in bytes (the names are ASCII):
+// most file systems' limit.
+const maxDocumentName = 255
 
 // validDocumentName reports whether name is a plain file name that go:embed keeps
 // (it drops names starting with '.' or '_') and that cannot leave the sources folder.
 func validDocumentName(name string) bool {
-	return documentPattern.MatchString(name) && !strings.Contains(name, "..")
+	return len(name) <= maxDocumentName && documentPattern.MatchString(name) && !strings.Contains(name, "..")
 }
 
 // problems checks a date; limits and prefix give the length limits of its text.

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -742,8 +743,10 @@ func (x *extractor) roleOf(name string) string {
 }
 
 // namePhrase is a run of capitalised words (with the title words and connectors a
-// role has) that may name someone.
-var namePhrase = func() *regexp.Regexp {
+// role has) that may name someone. It is compiled on first use: with every role
+// word and Unicode's upper-case class it takes milliseconds, which every start
+// of the command line would pay, whatever the command.
+var namePhrase = sync.OnceValue(func() *regexp.Regexp {
 	words := make([]string, 0, len(roleWords))
 	for w := range roleWords {
 		words = append(words, w)
@@ -751,14 +754,14 @@ var namePhrase = func() *regexp.Regexp {
 	slices.Sort(words)
 	word := `(?:[\p{Lu}][\p{L}’'-]*\.?|\b(?:of|the|` + strings.Join(words, "|") + `)\b)`
 	return regexp.MustCompile(word + `(?:\s+` + word + `)+`)
-}()
+})
 
 // findNames collects the names the text gives with a role in front of them
 // ("External Affairs Minister S Jaishankar") and the two-word names it gives.
 func (x *extractor) findNames() []nameUse {
 	var out []nameUse
 	for _, ln := range splitLines(x.text) {
-		for _, m := range namePhrase.FindAllString(ln.s, -1) {
+		for _, m := range namePhrase().FindAllString(ln.s, -1) {
 			words := strings.Fields(m)
 			for len(words) > 0 && (connectors[strings.ToLower(words[0])] || !startsUpper(words[0])) {
 				words = words[1:]

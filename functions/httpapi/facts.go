@@ -140,8 +140,21 @@ func (s *server) cardLink(base string, f facts.Fact, opts render.Options) (cardL
 }
 
 // hostPattern accepts a DNS name or IPv4 address, or a bracketed IPv6 address, with
-// an optional port: what a Host or X-Forwarded-Host header may carry into a URL.
-var hostPattern = regexp.MustCompile(`^([A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$`)
+// an optional port: what a Host or X-Forwarded-Host header may carry into a URL. A
+// name's length is checked apart (validHost): a counted repetition such as
+// {0,251} compiles to a copy of the class per count, built at every cold start.
+var hostPattern = regexp.MustCompile(`^([A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$`)
+
+// maxHostName is the longest DNS name, in characters (RFC 1035, written without
+// the final dot).
+const maxHostName = 253
+
+// validHost reports whether host, a Host or X-Forwarded-Host value, matches
+// hostPattern with a name of at most maxHostName characters.
+func validHost(host string) bool {
+	m := hostPattern.FindStringSubmatch(host)
+	return m != nil && (strings.HasPrefix(m[1], "[") || len(m[1]) <= maxHostName)
+}
 
 // baseURL is the absolute URL the client reached us at: the configured public URL;
 // else, with TrustForwarded, the forwarded scheme and host (X-Forwarded-Proto and
@@ -163,7 +176,7 @@ func (s *server) baseURL(r *http.Request) (string, error) {
 		// the host the client wrote is all there is: not a base for links.
 		return "", badRequest("links are built from the Host header: send the path alone, not an absolute URL")
 	}
-	if !hostPattern.MatchString(host) {
+	if !validHost(host) {
 		return "", badRequest("bad Host header")
 	}
 	return (&url.URL{Scheme: s.scheme(r), Host: strings.ToLower(host)}).String(), nil

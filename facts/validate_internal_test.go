@@ -1,0 +1,31 @@
+package facts
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestValidDocumentName(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want bool
+	}{
+		{"000_c1ab32550f819f58.txt", true},
+		{"a", true},
+		{"A-b_c.9", true},
+		{strings.Repeat("a", 255), true},
+		{strings.Repeat("a", 256), false},
+		{"", false},
+		{".hidden", false},
+		{"_ignored", false},
+		{"-dash", false},
+		{"a..b", false},
+		{"dir/file.txt", false},
+		{"café.txt", false},
+		{"name with space", false},
+	} {
+		if got := validDocumentName(tc.name); got != tc.want {
+			t.Errorf("validDocumentName(%.20q… %d bytes) = %v, want %v", tc.name, len(tc.name), got, tc.want)
+		}
+	}
+}
