@@ -97,11 +97,13 @@ func Load(r io.Reader, docs fs.FS) (*Dataset, error) {
 
 // MaxPublishBytes bounds the dataset file 'factcard publish' reads: a million facts
 // of about a kilobyte, with room to spare. Published datasets are read a shard at
-// a time, so only the publishing machine ever holds one whole.
+// a time, and PackFile reads the file a piece at a time, so no machine holds one
+// whole.
 const MaxPublishBytes = 2 << 30
 
-// LoadLarge is Load for a dataset file of up to maxBytes, to publish an archive
-// far larger than what is embedded in a binary.
+// LoadLarge is Load for a dataset file of up to maxBytes, all of it in memory (for
+// tests and tools; 'factcard publish' uses PackFile, which checks a file the same
+// way without holding it).
 func LoadLarge(r io.Reader, docs fs.FS, maxBytes int) (*Dataset, error) {
 	d, err := parse(r, maxBytes)
 	if err != nil {
@@ -140,60 +142,23 @@ func parse(r io.Reader, maxBytes int) (*Dataset, error) {
 		return nil, &ValidationError{Problems: append(problems, Problem{Message: "parse dataset: " + describeJSONError(data, err)})}
 	}
 	d := &Dataset{index: make(map[string]int, len(f.Facts))}
-	bySource := make(map[string]Source, len(f.Sources))
+	l := newLoader(problems)
 	for i, raw := range f.Sources {
-		var s Source
-		if ps := overLimit(raw, sourceLimits, ""); len(ps) > 0 {
-			for _, p := range ps {
-				problems.addSource(i+1, peekID(raw), p.Field, p.Message)
-			}
-			continue
-		}
-		if err := strictUnmarshal(raw, &s); err != nil {
-			problems.addSource(i+1, peekID(raw), "", describeJSONError(raw, err))
-			continue
-		}
-		d.sources = append(d.sources, s)
-		if _, dup := bySource[s.ID]; dup {
-			problems.addSource(i+1, s.ID, "id", "duplicate source ID")
-		}
-		bySource[s.ID] = s
-		for _, p := range s.problems() {
-			problems.addSource(i+1, s.ID, p.Field, p.Message)
-		}
+		l.source(i+1, raw)
 	}
 	for i, raw := range f.Facts {
-		var ff fileFact
-		// Length limits first: an oversized quote is refused before it is decoded.
-		if ps := overLimit(raw, factLimits, ""); len(ps) > 0 {
-			for _, p := range ps {
-				problems.add(i+1, peekID(raw), p.Field, p.Message)
+		fact, _, ok := l.fact(i+1, raw, func(id string) bool {
+			if _, dup := d.index[id]; dup && id != "" {
+				return true
 			}
-			continue
-		}
-		if err := strictUnmarshal(raw, &ff); err != nil {
-			problems.add(i+1, peekID(raw), "", describeJSONError(raw, err))
-			continue
-		}
-		fact := Fact{ID: ff.ID, Quote: ff.Quote, Fragment: ff.Fragment, Context: ff.Context,
-			Language: ff.Language, Speaker: ff.Speaker, Said: ff.Said, Medium: ff.Medium, Note: ff.Note}
-		if s, ok := bySource[ff.Source]; ok {
-			fact.Source = s
-		} else if ff.Source == "" {
-			problems.add(i+1, ff.ID, "source", "required")
-		} else {
-			problems.add(i+1, ff.ID, "source", fmt.Sprintf("%q is not a source listed in this dataset", ff.Source))
-		}
-		if _, dup := d.index[fact.ID]; dup && fact.ID != "" {
-			problems.add(i+1, fact.ID, "id", "duplicate ID")
-		} else {
-			d.index[fact.ID] = len(d.facts)
-		}
-		d.facts = append(d.facts, fact)
-		for _, p := range fact.problems() {
-			problems.add(i+1, fact.ID, p.Field, p.Message)
+			d.index[id] = len(d.facts)
+			return false
+		})
+		if ok {
+			d.facts = append(d.facts, fact)
 		}
 	}
+	d.sources, problems = l.sources, l.problems
 	if len(f.Facts) == 0 {
 		problems.add(0, "", "facts", "the dataset has no facts")
 	}
@@ -201,6 +166,83 @@ func parse(r io.Reader, maxBytes int) (*Dataset, error) {
 		return nil, &ValidationError{Problems: problems}
 	}
 	return d, nil
+}
+
+// loader decodes and checks the sources and facts of a dataset file one at a time,
+// collecting their problems. Parse and PackFile share it, so a dataset read whole
+// and one streamed from a file are checked by the same code.
+type loader struct {
+	problems problems
+	// sources holds every source that decoded, in file order.
+	sources []Source
+	// bySource maps a source ID to its last index in sources.
+	bySource map[string]int
+}
+
+func newLoader(ps problems) *loader {
+	return &loader{problems: ps, bySource: map[string]int{}}
+}
+
+// source decodes and checks source i (1-based) of the file.
+func (l *loader) source(i int, raw []byte) {
+	var s Source
+	if ps := overLimit(raw, sourceLimits, ""); len(ps) > 0 {
+		for _, p := range ps {
+			l.problems.addSource(i, peekID(raw), p.Field, p.Message)
+		}
+		return
+	}
+	if err := strictUnmarshal(raw, &s); err != nil {
+		l.problems.addSource(i, peekID(raw), "", describeJSONError(raw, err))
+		return
+	}
+	if _, dup := l.bySource[s.ID]; dup {
+		l.problems.addSource(i, s.ID, "id", "duplicate source ID")
+	}
+	l.bySource[s.ID] = len(l.sources)
+	l.sources = append(l.sources, s)
+	for _, p := range s.problems() {
+		l.problems.addSource(i, s.ID, p.Field, p.Message)
+	}
+}
+
+// fact decodes and checks fact i (1-based) of the file, resolving its source.
+// isDup reports whether an earlier fact has the ID (and remembers this one); it is
+// called for every fact that decodes. fact returns the fact, the index in
+// l.sources of its source (-1 if unresolved), and false when it did not decode.
+func (l *loader) fact(i int, raw []byte, isDup func(id string) bool) (Fact, int, bool) {
+	var ff fileFact
+	// Length limits first: an oversized quote is refused before it is decoded.
+	if ps := overLimit(raw, factLimits, ""); len(ps) > 0 {
+		for _, p := range ps {
+			l.problems.add(i, peekID(raw), p.Field, p.Message)
+		}
+		return Fact{}, -1, false
+	}
+	if err := strictUnmarshal(raw, &ff); err != nil {
+		l.problems.add(i, peekID(raw), "", describeJSONError(raw, err))
+		return Fact{}, -1, false
+	}
+	fact := Fact{ID: ff.ID, Quote: ff.Quote, Fragment: ff.Fragment, Context: ff.Context,
+		Language: ff.Language, Speaker: ff.Speaker, Said: ff.Said, Medium: ff.Medium, Note: ff.Note}
+	src, ok := l.bySource[ff.Source]
+	switch {
+	case ok:
+		fact.Source = l.sources[src]
+	case ff.Source == "":
+		src = -1
+		l.problems.add(i, ff.ID, "source", "required")
+	default:
+		src = -1
+		l.problems.add(i, ff.ID, "source", fmt.Sprintf("%q is not a source listed in this dataset", ff.Source))
+	}
+	if isDup(fact.ID) {
+		l.problems.add(i, fact.ID, "id", "duplicate ID")
+	}
+	for _, p := range fact.problems() {
+		l.problems.add(i, fact.ID, p.Field, p.Message)
+	}
+	return fact, src, true
 }
 
 // Lookup returns the fact with the given ID. The ID is only compared, never used

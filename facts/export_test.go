@@ -5,3 +5,9 @@ func (p *Published) CachedShards() (shards, bytes int) { return p.cache.len() }
 
 // ShardCount exposes shardCount to the external tests.
 var ShardCount = shardCount
+
+// SameBundle and PackBoth expose the PackFile tests' helpers to the external tests.
+var (
+	SameBundle = sameBundle
+	PackBoth   = packBoth
+)

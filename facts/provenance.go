@@ -29,36 +29,9 @@ func (d *Dataset) provenance(docs fs.FS) problems {
 	var ps problems
 	texts := make(map[string]passage.Text, len(d.sources))
 	for i, s := range d.sources {
-		add := func(field, format string, args ...any) {
-			ps.addSource(i+1, s.ID, field, fmt.Sprintf(format, args...))
-		}
-		if s.SHA256 == "" {
-			add("sha256", "required: the SHA-256 of the document ('factcard facts add-source FILE' records it)")
-		}
-		if s.Publisher == "" && !slices.Contains(s.Unknown, UnknownPublisher) {
-			add("publisher", "required, or list %q in unknown when the source does not say who published it", UnknownPublisher)
-		}
-		if s.URL == "" && !slices.Contains(s.Unknown, UnknownURL) {
-			add("url", "required, or list %q in unknown when the source does not say where it was published", UnknownURL)
-		}
-		if s.Retrieved == (Date{}) {
-			add("retrieved", `required: when the document was obtained (precision "unknown" with a note when that was not recorded)`)
-		}
-		data, err := readDocument(docs, s.Document)
-		if err != nil {
-			add("document", "%v", err)
-			continue
-		}
-		if sum := DocumentSHA256(data); s.SHA256 != "" && sum != s.SHA256 {
-			add("sha256", "document %q has SHA-256 %s, but the source records %s: the document changed since its facts were curated. Restore it from version control, or check every fact of this source against the new text and record its SHA-256", s.Document, sum, s.SHA256)
-		}
-		text := passage.Fold(string(data))
-		texts[s.ID] = text
-		if s.Headline != "" && len(text.Find(s.Headline)) == 0 {
-			add("headline", "%q does not occur in document %q", s.Headline, s.Document)
-		}
-		if g := s.Published.AsGiven; g != "" && len(text.Find(g)) == 0 {
-			add("published.as_given", "%q does not occur in document %q", g, s.Document)
+		text, _, ok := sourceProvenance(i+1, s, docs, &ps)
+		if ok {
+			texts[s.ID] = text
 		}
 	}
 	for i, f := range d.facts {
@@ -66,11 +39,55 @@ func (d *Dataset) provenance(docs fs.FS) problems {
 		if !ok {
 			continue // the source's own problem is reported above
 		}
-		for _, p := range factProvenance(f, text) {
-			ps.add(i+1, f.ID, p.Field, p.Message+fmt.Sprintf(" (source %q, document %q)", f.Source.ID, f.Source.Document))
-		}
+		ps.addFactProvenance(i+1, f, text)
 	}
 	return ps
+}
+
+// sourceProvenance checks source i (1-based) against its document, adding what does
+// not hold to ps, and returns the document's folded text and SHA-256; ok is false
+// when the document cannot be read (a problem says why).
+func sourceProvenance(i int, s Source, docs fs.FS, ps *problems) (text passage.Text, sum [sha256.Size]byte, ok bool) {
+	add := func(field, format string, args ...any) {
+		ps.addSource(i, s.ID, field, fmt.Sprintf(format, args...))
+	}
+	if s.SHA256 == "" {
+		add("sha256", "required: the SHA-256 of the document ('factcard facts add-source FILE' records it)")
+	}
+	if s.Publisher == "" && !slices.Contains(s.Unknown, UnknownPublisher) {
+		add("publisher", "required, or list %q in unknown when the source does not say who published it", UnknownPublisher)
+	}
+	if s.URL == "" && !slices.Contains(s.Unknown, UnknownURL) {
+		add("url", "required, or list %q in unknown when the source does not say where it was published", UnknownURL)
+	}
+	if s.Retrieved == (Date{}) {
+		add("retrieved", `required: when the document was obtained (precision "unknown" with a note when that was not recorded)`)
+	}
+	data, err := readDocument(docs, s.Document)
+	if err != nil {
+		add("document", "%v", err)
+		return passage.Text{}, sum, false
+	}
+	sum = sha256.Sum256(data)
+	if hexSum := hex.EncodeToString(sum[:]); s.SHA256 != "" && hexSum != s.SHA256 {
+		add("sha256", "document %q has SHA-256 %s, but the source records %s: the document changed since its facts were curated. Restore it from version control, or check every fact of this source against the new text and record its SHA-256", s.Document, hexSum, s.SHA256)
+	}
+	text = passage.Fold(string(data))
+	if s.Headline != "" && len(text.Find(s.Headline)) == 0 {
+		add("headline", "%q does not occur in document %q", s.Headline, s.Document)
+	}
+	if g := s.Published.AsGiven; g != "" && len(text.Find(g)) == 0 {
+		add("published.as_given", "%q does not occur in document %q", g, s.Document)
+	}
+	return text, sum, true
+}
+
+// addFactProvenance adds what of fact i (1-based) does not occur in its source's
+// text.
+func (ps *problems) addFactProvenance(i int, f Fact, text passage.Text) {
+	for _, p := range factProvenance(f, text) {
+		ps.add(i, f.ID, p.Field, p.Message+fmt.Sprintf(" (source %q, document %q)", f.Source.ID, f.Source.Document))
+	}
 }
 
 // readDocument reads a source document, refusing one that is missing, too large or

@@ -140,8 +140,25 @@ type BundleObject struct {
 	Name string
 	// ContentType is the object's media type.
 	ContentType string
-	// Body is the content.
+	// Body is the content of an object packed in memory (Pack, and the manifest
+	// of any bundle). It is nil for the shards and documents of a bundle that
+	// PackFile packed: Bytes builds or reads those when called.
 	Body []byte
+
+	// load builds or reads the content, checked against the manifest; nil when
+	// Body holds it.
+	load func() ([]byte, error)
+}
+
+// Bytes returns the object's content: Body, or, for an object PackFile packed,
+// the content built again from the checked facts (a shard) or read again from the
+// source documents (a document), and checked against the SHA-256 the manifest
+// records. It is safe to call from several goroutines at once.
+func (o BundleObject) Bytes() ([]byte, error) {
+	if o.load != nil {
+		return o.load()
+	}
+	return o.Body, nil
 }
 
 // Pack shards a validated dataset for publishing, with the source documents its facts

@@ -1,18 +1,21 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/functions/config"
 	"github.com/factcard/factcard/functions/dataset"
+	"github.com/factcard/factcard/render"
 )
 
 func publishCommand() *command {
@@ -51,25 +54,29 @@ Examples:
 					return errors.New("publish needs FACTCARD_BUCKET: the dataset goes to the card bucket")
 				}
 				start := time.Now()
-				d, docs, name, err := loadForPublish(*file, *sources)
-				if err != nil {
-					return err
-				}
+				var check func(int, facts.Fact)
+				var misfits []string
 				if *layout {
-					if err := checkCards(d, e.brand); err != nil {
-						return err
+					check = func(i int, f facts.Fact) {
+						if err := render.CheckFor(e.brand, f); err != nil {
+							misfits = append(misfits, fmt.Sprintf("fact %d (%q): %v", i, f.ID, err))
+						}
 					}
 				}
-				b, err := facts.Pack(d, docs)
+				b, name, cleanup, err := packForPublish(*file, *sources, check)
 				if err != nil {
 					return err
+				}
+				defer cleanup()
+				if len(misfits) > 0 {
+					return errors.New("invalid dataset: " + strings.Join(misfits, "\n  "))
 				}
 				store, err := cfg.OpenStore(ctx)
 				if err != nil {
 					return err
 				}
 				fmt.Fprintf(e.stdout, "%d facts valid (%s); %d shards, %d source documents, version %s\n",
-					d.Len(), name, len(b.Manifest.ShardSHA256), len(b.Manifest.Sources), b.Manifest.Version)
+					b.Manifest.Facts, name, len(b.Manifest.ShardSHA256), len(b.Manifest.Sources), b.Manifest.Version)
 				res, err := dataset.Publish(ctx, store, dataset.DefaultRoot, b)
 				if err != nil {
 					return err
@@ -92,28 +99,67 @@ func normalizedPrefix(p string) string {
 	return p + "/"
 }
 
-// loadForPublish loads the dataset to publish, provenance checked, and the folder
-// of its source documents: the embedded dataset with its embedded documents, or a
-// file with the folder given (by default sources/ beside it).
-func loadForPublish(file, sources string) (*facts.Dataset, fs.FS, string, error) {
+// packForPublish validates the dataset to publish, provenance included, and packs
+// it, calling check with each fact while it is valid: the embedded dataset with
+// its embedded documents, or a file with the folder given (by default sources/
+// beside it). A file is read twice, a piece at a time, and its checked facts wait
+// for publishing in a temporary file, so that a million facts fit in a few
+// hundred megabytes of memory; cleanup removes that file once the bundle is
+// written.
+func packForPublish(file, sources string, check func(int, facts.Fact)) (b *facts.Bundle, name string, cleanup func(), err error) {
 	if file == "" {
 		if sources != "" {
-			return nil, nil, "", usagef("--sources goes with --dataset: the embedded dataset carries its own documents")
+			return nil, "", nil, usagef("--sources goes with --dataset: the embedded dataset carries its own documents")
 		}
-		return facts.Default(), facts.SourceDocuments(), "embedded dataset", nil
+		data := facts.EmbeddedDataset()
+		b, err := facts.PackFile(bytes.NewReader(data), int64(len(data)), facts.SourceDocuments(), facts.PackOptions{Check: check})
+		return b, "embedded dataset", func() {}, err
 	}
 	if sources == "" {
 		sources = filepath.Join(filepath.Dir(file), "sources")
 	}
 	fh, err := os.Open(file)
 	if err != nil {
-		return nil, nil, "", err
+		return nil, "", nil, err
 	}
 	defer fh.Close()
-	docs := os.DirFS(sources)
-	d, err := facts.LoadLarge(fh, docs, facts.MaxPublishBytes)
+	r, size, done, err := seekable(fh)
 	if err != nil {
-		return nil, nil, "", err
+		return nil, "", nil, err
 	}
-	return d, docs, file, nil
+	defer done()
+	spill, err := dataset.NewSpillFile("")
+	if err != nil {
+		return nil, "", nil, err
+	}
+	b, err = facts.PackFile(r, size, os.DirFS(sources), facts.PackOptions{Spill: spill, Check: check})
+	if err != nil {
+		spill.Close()
+		return nil, "", nil, err
+	}
+	return b, file, func() { spill.Close() }, nil
+}
+
+// seekable returns the dataset file to read at any offset, with its size: the
+// file itself, or, for a pipe or other stream, a temporary copy that done
+// removes.
+func seekable(fh *os.File) (io.ReaderAt, int64, func(), error) {
+	info, err := fh.Stat()
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	if info.Mode().IsRegular() {
+		return fh, info.Size(), func() {}, nil
+	}
+	tmp, err := os.CreateTemp("", "factcard-dataset-*.json")
+	if err != nil {
+		return nil, 0, nil, fmt.Errorf("copy %s to read it twice: %w", fh.Name(), err)
+	}
+	done := func() { tmp.Close(); os.Remove(tmp.Name()) }
+	size, err := io.Copy(tmp, io.LimitReader(fh, facts.MaxPublishBytes+1))
+	if err != nil {
+		done()
+		return nil, 0, nil, fmt.Errorf("copy %s to read it twice: %w", fh.Name(), err)
+	}
+	return tmp, size, done, nil
 }

@@ -145,7 +145,8 @@ var ErrConflict = errors.New("a different object is already stored under the key
 const PublishConcurrency = 16
 
 // Publish writes a packed dataset into store under root (such as "facts"), every
-// object create-only. An object already there with the same bytes counts as
+// object create-only. The objects of a bundle that facts.PackFile packed are built
+// as they are written, PublishConcurrency at a time, so memory stays small. An object already there with the same bytes counts as
 // written (publishing is idempotent: the version is a content hash); one with other
 // bytes fails the publish with ErrConflict and is left as it was. The manifest is
 // written last and only when every other object is in place, so a version that can
@@ -215,12 +216,16 @@ func Publish(ctx context.Context, store storage.Store, root string, b *facts.Bun
 
 // put creates one object, reporting whether it wrote it or found the same bytes.
 func put(ctx context.Context, store storage.Store, key string, o facts.BundleObject, version string) (bool, error) {
+	body, err := o.Bytes()
+	if err != nil {
+		return false, fmt.Errorf("prepare %s: %w", key, err)
+	}
 	info := storage.Info{
 		ContentType:  o.ContentType,
 		CacheControl: "public, max-age=31536000, immutable",
 		Metadata:     map[string]string{"dataset-version": version},
 	}
-	err := store.Create(ctx, key, o.Body, info)
+	err = store.Create(ctx, key, body, info)
 	if err == nil {
 		return true, nil
 	}
@@ -231,7 +236,7 @@ func put(ctx context.Context, store storage.Store, key string, o facts.BundleObj
 	if err != nil {
 		return false, fmt.Errorf("read back %s, which exists: %w", key, err)
 	}
-	if !bytes.Equal(old.Body, o.Body) {
+	if !bytes.Equal(old.Body, body) {
 		return false, fmt.Errorf("%s: %w; publishing never overwrites, so nothing was changed", key, ErrConflict)
 	}
 	return false, nil

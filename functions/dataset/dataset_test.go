@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io/fs"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -126,17 +127,22 @@ func TestPublishNeverOverwrites(t *testing.T) {
 	}
 }
 
-// failingStore fails every Create after n.
+// failingStore fails every Create after n. Publish writes from several
+// goroutines, so the count is locked.
 type failingStore struct {
 	storage.Store
+	mu   sync.Mutex
 	left int
 }
 
 func (f *failingStore) Create(ctx context.Context, key string, body []byte, info storage.Info) error {
-	if f.left <= 0 {
+	f.mu.Lock()
+	ok := f.left > 0
+	f.left--
+	f.mu.Unlock()
+	if !ok {
 		return errors.New("injected write failure")
 	}
-	f.left--
 	return f.Store.Create(ctx, key, body, info)
 }
 
