@@ -81,10 +81,11 @@ bench-render: $(BENCHSTAT) ## The renderer's Go benchmarks on one core with benc
 FUZZTIME ?= 1m
 
 .PHONY: fuzz
-fuzz: ## Run each fuzz target (dataset loader, HTTP router, card layout) for FUZZTIME (default 1m); make test runs their seeds.
+fuzz: ## Run each fuzz target (dataset loader, HTTP router, card layout, PNG Adler-32) for FUZZTIME (default 1m); make test runs their seeds.
 	$(GO) test ./facts -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./functions/httpapi -run '^$$' -fuzz '^FuzzRouter$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./render -run '^$$' -fuzz '^FuzzLayout$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./render/internal/png -run '^$$' -fuzz '^FuzzAdler32$$' -fuzztime $(FUZZTIME)
 
 .PHONY: load
 load: $(VERSITYGW) ## Load-test `factcard serve` on loopback (64 connections: cached cards 30 s, then 10,000 renders with S3 down) and print a table.

@@ -1,8 +1,10 @@
 // Package png writes paletted images as PNG files, faster than image/png: it
-// deflates with klauspost/compress (image/png takes compress/flate, which is
-// slower at a like size), writes no row filters (they do not help palette
-// indices) and keeps its buffers and deflate state between images. The output is an ordinary 8-bit paletted PNG
-// that any decoder reads.
+// deflates with klauspost/compress/flate (image/png takes compress/flate, which
+// is slower at a like size) inside its own zlib framing, whose Adler-32 skips
+// the runs of background a card is mostly made of; it writes no row filters
+// (they do not help palette indices) and keeps its buffers and deflate state
+// between images. The output is an ordinary 8-bit paletted PNG that any
+// decoder reads.
 package png
 
 import (
@@ -15,7 +17,7 @@ import (
 	"image"
 	"io"
 
-	"github.com/klauspost/compress/zlib"
+	"github.com/klauspost/compress/flate"
 )
 
 // level is the deflate level of the image data: level 5 over 1 and 3 (faster,
@@ -24,12 +26,23 @@ import (
 // the measurements; the README's Benchmarks section has today's figures.
 const level = 5
 
+// The zlib header of the image data (RFC 1950, section 2.2): CMF is
+// compression method 8 (deflate) with CINFO 7 (a 32 KiB window); FLG has
+// FLEVEL 1, "fast", for level 5 (zlib's own rule: levels 2–5 are fast, 6 is
+// default, 7–9 maximum; klauspost/compress/zlib writes the same), no preset
+// dictionary, and FCHECK making CMF·256 + FLG a multiple of 31.
+const (
+	zlibCMF    = 7<<4 | 8
+	zlibFLevel = 1
+	zlibFLG    = zlibFLevel<<6 | (31-(zlibCMF<<8|zlibFLevel<<6)%31)%31
+)
+
 // Encoder writes paletted PNGs. Its zero value is ready to use. It keeps its
 // deflate state (about a megabyte) and output buffer between calls, so
 // one Encoder used for many images allocates almost nothing; it is not safe for
 // concurrent use.
 type Encoder struct {
-	z    *zlib.Writer
+	z    *flate.Writer
 	idat bytes.Buffer
 	bw   *bufio.Writer
 	// Scratch space, here so that it is not allocated for every image.
@@ -90,11 +103,13 @@ func (e *Encoder) Encode(w io.Writer, m *image.Paletted) error {
 }
 
 // compress fills e.idat with the zlib stream of m's rows, each preceded by
-// filter type 0 (None).
+// filter type 0 (None): the zlib header, the deflate stream and the Adler-32 of
+// the uncompressed rows, big-endian.
 func (e *Encoder) compress(m *image.Paletted) error {
 	e.idat.Reset()
+	e.idat.Write([]byte{zlibCMF, zlibFLG})
 	if e.z == nil {
-		z, err := zlib.NewWriterLevel(&e.idat, level)
+		z, err := flate.NewWriter(&e.idat, level)
 		if err != nil {
 			return err
 		}
@@ -102,16 +117,24 @@ func (e *Encoder) compress(m *image.Paletted) error {
 	} else {
 		e.z.Reset(&e.idat)
 	}
+	adler := uint32(1)
 	b := m.Bounds()
 	for y := b.Min.Y; y < b.Max.Y; y++ {
+		row := m.Pix[m.PixOffset(b.Min.X, y):][:b.Dx()]
+		adler = adler32Update(adler32Update(adler, e.filter[:]), row)
 		if _, err := e.z.Write(e.filter[:]); err != nil {
 			return err
 		}
-		if _, err := e.z.Write(m.Pix[m.PixOffset(b.Min.X, y):][:b.Dx()]); err != nil {
+		if _, err := e.z.Write(row); err != nil {
 			return err
 		}
 	}
-	return e.z.Close()
+	if err := e.z.Close(); err != nil {
+		return err
+	}
+	binary.BigEndian.PutUint32(e.head[:4], adler)
+	e.idat.Write(e.head[:4])
+	return nil
 }
 
 // writeChunk writes one PNG chunk to e.bw: length, type, data and CRC. Errors

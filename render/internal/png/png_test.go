@@ -2,10 +2,15 @@ package png
 
 import (
 	"bytes"
+	"compress/flate"
+	"encoding/binary"
 	"errors"
+	"fmt"
+	"hash/adler32"
 	"image"
 	"image/color"
 	stdpng "image/png"
+	"io"
 	"math/rand/v2"
 	"testing"
 )
@@ -126,5 +131,95 @@ func TestEncodeWriteError(t *testing.T) {
 	m := image.NewPaletted(image.Rect(0, 0, 10, 10), color.Palette{color.Black})
 	if err := new(Encoder).Encode(failingWriter{}, m); !errors.Is(err, errWrite) {
 		t.Errorf("error %v, want one wrapping %v", err, errWrite)
+	}
+}
+
+// idat returns the data of the IDAT chunk of the PNG p, which the Encoder
+// writes as one chunk.
+func idat(t *testing.T, p []byte) []byte {
+	t.Helper()
+	p = p[8:] // signature
+	for len(p) >= 12 {
+		n := binary.BigEndian.Uint32(p)
+		typ, data := string(p[4:8]), p[8:][:n]
+		if typ == "IDAT" {
+			return data
+		}
+		p = p[12+n:]
+	}
+	t.Fatal("no IDAT chunk")
+	return nil
+}
+
+// TestEncodeZlib checks the zlib framing of the image data (RFC 1950): CMF
+// for deflate with a 32 KiB window, FLG with FLEVEL 1 (fast, for level 5), no
+// dictionary and a valid FCHECK, a deflate stream of the filtered rows, and
+// their Adler-32 as hash/adler32 computes it, big-endian, at the end.
+func TestEncodeZlib(t *testing.T) {
+	pal := color.Palette{color.Black, color.White, color.Gray{100}}
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, size := range []image.Point{{1, 1}, {7, 3}, {1200, 630}, {1080, 1920}} {
+		t.Run(fmt.Sprintf("%dx%d", size.X, size.Y), func(t *testing.T) {
+			m := image.NewPaletted(image.Rectangle{Max: size}, pal)
+			for i := range m.Pix {
+				if r.IntN(20) == 0 {
+					m.Pix[i] = uint8(r.IntN(len(pal)))
+				}
+			}
+			var buf bytes.Buffer
+			if err := new(Encoder).Encode(&buf, m); err != nil {
+				t.Fatal(err)
+			}
+			z := idat(t, buf.Bytes())
+			cmf, flg := z[0], z[1]
+			if cm, cinfo := cmf&0x0f, cmf>>4; cm != 8 || cinfo != 7 {
+				t.Errorf("CMF %#02x: CM %d, CINFO %d, want 8 and 7", cmf, cm, cinfo)
+			}
+			if got := flg >> 6; got != 1 {
+				t.Errorf("FLG %#02x: FLEVEL %d, want 1", flg, got)
+			}
+			if flg&0x20 != 0 {
+				t.Errorf("FLG %#02x: FDICT set, want no dictionary", flg)
+			}
+			if got := (uint(cmf)<<8 | uint(flg)) % 31; got != 0 {
+				t.Errorf("CMF·256 + FLG = %#04x is %d modulo 31, want 0", uint(cmf)<<8|uint(flg), got)
+			}
+			raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(z[2 : len(z)-4])))
+			if err != nil {
+				t.Fatalf("inflate the deflate stream: %v", err)
+			}
+			var want []byte
+			for y := range size.Y {
+				want = append(want, 0)
+				want = append(want, m.Pix[y*m.Stride:][:size.X]...)
+			}
+			if !bytes.Equal(raw, want) {
+				t.Fatalf("inflated %d bytes, want the %d bytes of the filtered rows", len(raw), len(want))
+			}
+			if got, want := binary.BigEndian.Uint32(z[len(z)-4:]), adler32.Checksum(want); got != want {
+				t.Errorf("Adler-32 trailer %#08x, want %#08x", got, want)
+			}
+		})
+	}
+}
+
+// TestEncodeAllocs checks that an Encoder, once used, encodes without
+// allocating.
+func TestEncodeAllocs(t *testing.T) {
+	m := image.NewPaletted(image.Rect(0, 0, 1200, 630), color.Palette{color.Black, color.White})
+	for i := range m.Pix {
+		m.Pix[i] = uint8(i / 1000 % 2)
+	}
+	var e Encoder
+	if err := e.Encode(io.Discard, m); err != nil {
+		t.Fatal(err)
+	}
+	allocs := testing.AllocsPerRun(10, func() {
+		if err := e.Encode(io.Discard, m); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per image, want 0", allocs)
 	}
 }
