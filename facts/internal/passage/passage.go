@@ -19,15 +19,16 @@ type Text struct {
 	// Folded is the text with marks and white space folded.
 	Folded string
 	// off[i] is the offset in Orig of the rune that Folded byte i came from;
-	// off[len(Folded)] is len(Orig) (or where trailing white space began).
-	off []int
+	// off[len(Folded)] is len(Orig) (or where trailing white space began). Four
+	// bytes an offset: texts are documents of a few megabytes at most.
+	off []int32
 }
 
 // Fold folds s for comparison. Leading and trailing white space is dropped.
 func Fold(s string) Text {
 	var b strings.Builder
 	b.Grow(len(s))
-	off := make([]int, 0, len(s)+1)
+	off := make([]int32, 0, len(s)+1)
 	space, runStart := false, 0
 	for i, r := range s {
 		if unicode.IsSpace(r) {
@@ -38,7 +39,7 @@ func Fold(s string) Text {
 		}
 		if space {
 			b.WriteByte(' ')
-			off = append(off, runStart)
+			off = append(off, int32(runStart))
 			space = false
 		}
 		r = FoldMark(r)
@@ -49,17 +50,17 @@ func Fold(s string) Text {
 		}
 		b.WriteRune(r)
 		for range n {
-			off = append(off, i)
+			off = append(off, int32(i))
 		}
 	}
 	end := len(s)
 	if len(off) > 0 {
 		// End just after the last rune that was kept.
-		last := off[len(off)-1]
+		last := int(off[len(off)-1])
 		_, size := utf8.DecodeRuneInString(s[last:])
 		end = last + size
 	}
-	off = append(off, end)
+	off = append(off, int32(end))
 	return Text{Orig: s, Folded: b.String(), off: off}
 }
 
@@ -84,7 +85,7 @@ func IsMark(r rune) bool { return r == '"' || r == '\'' }
 // OrigOffset returns the offset in the original text of folded offset i.
 func (t Text) OrigOffset(i int) int {
 	i = min(max(i, 0), len(t.off)-1)
-	return t.off[i]
+	return int(t.off[i])
 }
 
 // Match is one occurrence of a quote in a Text, in folded offsets: the quote's
