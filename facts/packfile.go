@@ -45,8 +45,9 @@ type PackOptions struct {
 	// is the caller's: 'factcard publish' checks that each fact fits on every card.
 	Check func(i int, f Fact)
 	// TextCacheBytes bounds the folded source documents kept for the provenance
-	// check; zero means DefaultTextCacheBytes. A document that was let go is read
-	// and folded again when a later fact cites it.
+	// check; zero means DefaultTextCacheBytes. A fact whose document was let go is
+	// checked after the facts have been read, with the other such facts of its
+	// document: each of those documents is read and folded once more.
 	TextCacheBytes int
 }
 
@@ -142,7 +143,10 @@ func PackFile(r io.ReaderAt, size int64, docs fs.FS, opts PackOptions) (*Bundle,
 		texts.put(src, t)
 		return t, nil
 	}
-	var prov problems // the facts'
+	var (
+		prov  problems       // the facts'
+		later []deferredFact // facts to check after the reading
+	)
 
 	// Second reading: the facts, one at a time.
 	var (
@@ -166,11 +170,13 @@ func PackFile(r io.ReaderAt, size int64, docs fs.FS, opts PackOptions) (*Bundle,
 			}
 			failing := len(schema) > 0 || len(l.problems) > 0
 			if !failing && src >= 0 && checkSource(src).readable {
-				t, err := text(src)
-				if err != nil {
-					return err
+				if t, ok := texts.get(src); ok {
+					prov.addFactProvenance(i, f, t)
+				} else {
+					// Its document was let go: check it with the other
+					// facts of that document after this reading.
+					later = append(later, deferredFact{i: int32(i), rec: int32(len(p.recs)), src: int32(src)})
 				}
-				prov.addFactProvenance(i, f, t)
 			}
 			failing = failing || sourceProblems > 0 || len(prov) > 0
 			if !failing && opts.Check != nil {
@@ -196,6 +202,16 @@ func PackFile(r io.ReaderAt, size int64, docs fs.FS, opts PackOptions) (*Bundle,
 	}
 	if schema = append(schema, l.problems...); len(schema) > 0 {
 		return nil, &ValidationError{Problems: schema}
+	}
+	if len(later) > 0 {
+		n := len(prov)
+		if err := checkDeferred(p, later, text, &prov); err != nil {
+			return nil, err
+		}
+		if len(prov) > n {
+			// Back into the facts' order (each fact's own in its order).
+			slices.SortStableFunc(prov, func(x, y Problem) int { return x.Index - y.Index })
+		}
 	}
 	var all problems
 	for i := range srcs {
@@ -261,6 +277,47 @@ func PackFile(r io.ReaderAt, size int64, docs fs.FS, opts PackOptions) (*Bundle,
 	}
 	b.Objects = append(b.Objects, BundleObject{Name: manifestName, ContentType: "application/json", Body: append(body, '\n')})
 	return b, nil
+}
+
+// deferredFact is a fact whose document had left the text cache when the fact
+// was read: fact i of the file, record rec of the spill, citing source src.
+type deferredFact struct{ i, rec, src int32 }
+
+// checkDeferred checks the provenance of the facts in later, a document at a
+// time, each fact read back from the spill, and adds what does not hold to ps.
+func checkDeferred(p *filePacker, later []deferredFact, text func(src int) (passage.Text, error), ps *problems) error {
+	slices.SortFunc(later, func(x, y deferredFact) int {
+		if x.src != y.src {
+			return int(x.src - y.src)
+		}
+		return int(x.i - y.i)
+	})
+	var (
+		t   passage.Text
+		buf []byte
+	)
+	for k, d := range later {
+		if k == 0 || d.src != later[k-1].src {
+			var err error
+			if t, err = text(int(d.src)); err != nil {
+				return err
+			}
+		}
+		r := p.recs[d.rec]
+		if int64(cap(buf)) < r.n {
+			buf = make([]byte, r.n)
+		}
+		_, line, err := p.read(r, buf[:r.n])
+		if err != nil {
+			return err
+		}
+		var f Fact
+		if err := strictUnmarshal(line, &f); err != nil {
+			return fmt.Errorf("pack dataset: read back fact %d: %w", d.i, err)
+		}
+		ps.addFactProvenance(int(d.i), f, t)
+	}
+	return nil
 }
 
 // sourceCheck is what checking a source against its document found.

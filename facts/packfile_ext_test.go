@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -134,5 +135,54 @@ func TestPackFileCheck(t *testing.T) {
 	}
 	if len(seen) != 9 {
 		t.Errorf("checked %d facts of a dataset whose 10th is bad; want the 9 before it", len(seen))
+	}
+}
+
+// shuffle returns a dataset file with its facts in a random order, so that
+// consecutive facts cite different documents.
+func shuffle(t *testing.T, data []byte) []byte {
+	t.Helper()
+	var f struct {
+		Facts   []json.RawMessage `json:"facts"`
+		Sources json.RawMessage   `json:"sources"`
+	}
+	if err := json.Unmarshal(data, &f); err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	r.Shuffle(len(f.Facts), func(i, j int) { f.Facts[i], f.Facts[j] = f.Facts[j], f.Facts[i] })
+	out, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestPackFileShuffled: facts that jump between documents, with room for about
+// three folded documents, so that some are checked as they are read and the
+// others afterwards, a document at a time. The bundle is Pack's, and several bad
+// facts fail with Load's error, in Load's order.
+func TestPackFileShuffled(t *testing.T) {
+	data, docs := factstest.Synthetic(1200)
+	shuffled := shuffle(t, data)
+	opts := facts.PackOptions{TextCacheBytes: 600 << 10}
+	mem, streamed, memErr, err := facts.PackBoth(t, shuffled, docs, opts)
+	if memErr != nil || err != nil {
+		t.Fatalf("in memory: %v; streamed: %v", memErr, err)
+	}
+	facts.SameBundle(t, mem, streamed)
+
+	broken := shuffled
+	for _, pos := range []int{3, 250, 251, 640, 1199} {
+		prefix := fmt.Sprintf(`"quote":"Synthetic sentence %d, not a quote: the`, pos)
+		broken = bytes.Replace(broken, []byte(prefix), []byte(prefix+" misquoted"), 1)
+	}
+	_, _, memErr, err = facts.PackBoth(t, broken, docs, opts)
+	var ve *facts.ValidationError
+	if !errors.As(memErr, &ve) || len(ve.Problems) != 5 {
+		t.Fatalf("Load: %v; want 5 problems", memErr)
+	}
+	if err == nil || err.Error() != memErr.Error() {
+		t.Errorf("PackFile error:\n%v\nwant Load's:\n%v", err, memErr)
 	}
 }
