@@ -53,9 +53,12 @@ test: lint tools chromium ## Run the whole suite: lint, unit, S3 (versitygw), La
 		done; exit $$status
 
 .PHONY: lint
-lint: $(STATICCHECK) ## gofmt, go vet, staticcheck, and cfn-lint on the SAM template when it is on PATH.
+lint: $(STATICCHECK) ## gofmt, go vet, staticcheck, cfn-lint on the SAM template when it is on PATH, and no built binary in git.
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 		if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	@bins=$$(git ls-files 2>/dev/null | while read -r f; do \
+		if [ -f "$$f" ] && [ "$$(head -c 4 "$$f" | od -An -tx1 | tr -d ' ')" = 7f454c46 ]; then echo "$$f"; fi; done); \
+		if [ -n "$$bins" ]; then echo "built binaries are tracked by git (the Makefile makes them; git rm --cached them):"; echo "$$bins"; exit 1; fi
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
 	@if command -v cfn-lint >/dev/null; then echo "cfn-lint infra/template.yaml"; cfn-lint infra/template.yaml; \
