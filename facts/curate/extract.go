@@ -398,16 +398,28 @@ type attribution struct {
 // sentence that only says what someone believes does not say they spoke.
 const speechVerbs = `said|says|say|told|tells|added|adds|posted|wrote|writes|tweeted|stated|states|noted|notes|explained|insisted|argued|declared|warned|warns|replied|asked|stressed|emphasised|emphasized|urged|condemned|described|called|termed|labelled|labeled|branded|dismissed|announced|reiterated|claimed|maintained|admitted|acknowledged|remarked|observed|commented|responded|added|insists|urges`
 
-var (
+// attributionPatterns find, around a quote, the words that say who spoke.
+type attributionPatterns struct {
 	// after the closing mark: “…,” X said / “…,” said X / “…,” according to X
-	afterSubjectVerb = regexp.MustCompile(`^[\s,]*((?:[\p{L}\p{N}.’'@-]+\s+){0,8}?[\p{L}\p{N}.’'@-]+)\s+(?:has\s+|had\s+|also\s+|later\s+)?(` + speechVerbs + `)\b`)
-	afterVerbSubject = regexp.MustCompile(`^[\s,]*(?:` + speechVerbs + `)\s+((?:(?:and\s+)?[\p{Lu}][\p{L}.’'-]*\s*){1,6})`)
-	afterAccording   = regexp.MustCompile(`^[\s,]*according to\s+((?:the\s+|a\s+|an\s+)?(?:[\p{L}.’'-]+\s*){1,8}?)\s*[.,;]`)
+	afterSubjectVerb, afterVerbSubject, afterAccording *regexp.Regexp
 	// before the opening mark
-	beforeAccording = regexp.MustCompile(`(?i:according to)\s+((?:[\p{L}.’'-]+\s*){1,8}?)\s*,`)
-	beforeQuoted    = regexp.MustCompile(`((?:[\p{L}.’'-]+\s+){0,8}?[\p{L}.’'-]+)\s+(?:was|were|has been|had been)\s+quoted\b.*\bas\s+saying\s*[:,]?\s*$`)
-	speechVerb      = regexp.MustCompile(`\b(?:` + speechVerbs + `)\b`)
-)
+	beforeAccording, beforeQuoted *regexp.Regexp
+	speechVerb                    *regexp.Regexp
+}
+
+// attributionRE returns the attribution patterns, compiled on first use: Unicode
+// letter classes in counted repetitions take milliseconds to compile, which
+// every start of the command line would otherwise pay, whatever the command.
+var attributionRE = sync.OnceValue(func() *attributionPatterns {
+	return &attributionPatterns{
+		afterSubjectVerb: regexp.MustCompile(`^[\s,]*((?:[\p{L}\p{N}.’'@-]+\s+){0,8}?[\p{L}\p{N}.’'@-]+)\s+(?:has\s+|had\s+|also\s+|later\s+)?(` + speechVerbs + `)\b`),
+		afterVerbSubject: regexp.MustCompile(`^[\s,]*(?:` + speechVerbs + `)\s+((?:(?:and\s+)?[\p{Lu}][\p{L}.’'-]*\s*){1,6})`),
+		afterAccording:   regexp.MustCompile(`^[\s,]*according to\s+((?:the\s+|a\s+|an\s+)?(?:[\p{L}.’'-]+\s*){1,8}?)\s*[.,;]`),
+		beforeAccording:  regexp.MustCompile(`(?i:according to)\s+((?:[\p{L}.’'-]+\s*){1,8}?)\s*,`),
+		beforeQuoted:     regexp.MustCompile(`((?:[\p{L}.’'-]+\s+){0,8}?[\p{L}.’'-]+)\s+(?:was|were|has been|had been)\s+quoted\b.*\bas\s+saying\s*[:,]?\s*$`),
+		speechVerb:       regexp.MustCompile(`\b(?:` + speechVerbs + `)\b`),
+	}
+})
 
 var pronouns = map[string]bool{"he": true, "she": true, "they": true, "it": true, "we": true, "i": true, "you": true, "his": true, "her": true}
 
@@ -416,17 +428,17 @@ var pronouns = map[string]bool{"he": true, "she": true, "they": true, "it": true
 func (x *extractor) attribute(before, after string) attribution {
 	trimmedBefore := strings.TrimSpace(before)
 	// X was quoted … as saying: “…”
-	if m := beforeQuoted.FindStringSubmatchIndex(before); m != nil {
+	if m := attributionRE().beforeQuoted.FindStringSubmatchIndex(before); m != nil {
 		return x.subject(before, m[2], m[3], "X was quoted … as saying: “…”")
 	}
 	// According to X, “…”
-	if m := beforeAccording.FindStringSubmatchIndex(before); m != nil {
+	if m := attributionRE().beforeAccording.FindStringSubmatchIndex(before); m != nil {
 		return attribution{phrase: strings.TrimSpace(before[m[2]:m[3]]), nameAt: m[2], inBefore: true, form: "according to X"}
 	}
 	// X said / told … / has condemned … as / emphasised the need for “…”
 	if trimmedBefore != "" {
 		before := blankAppositives(before)
-		locs := speechVerb.FindAllStringIndex(before, -1)
+		locs := attributionRE().speechVerb.FindAllStringIndex(before, -1)
 		if len(locs) > 0 {
 			verb := before[locs[0][0]:locs[0][1]]
 			a := x.subject(before, -1, locs[0][0], "X "+verb+" … “…”")
@@ -444,10 +456,10 @@ func (x *extractor) attribute(before, after string) attribution {
 		}
 	}
 	// “…,” X said.
-	if m := afterAccording.FindStringSubmatch(after); m != nil {
+	if m := attributionRE().afterAccording.FindStringSubmatch(after); m != nil {
 		return attribution{phrase: strings.TrimSpace(m[1]), form: "“…,” according to X"}
 	}
-	if m := afterSubjectVerb.FindStringSubmatch(after); m != nil {
+	if m := attributionRE().afterSubjectVerb.FindStringSubmatch(after); m != nil {
 		phrase := strings.TrimSpace(strings.Trim(m[1], ","))
 		if pronouns[strings.ToLower(phrase)] {
 			return attribution{form: "“…,” X said", reason: "attributed to a pronoun (“" + phrase + "”): extract does not guess whom it stands for"}
@@ -457,7 +469,7 @@ func (x *extractor) attribute(before, after string) attribution {
 		}
 		return attribution{phrase: phrase, form: "“…,” X said"}
 	}
-	if m := afterVerbSubject.FindStringSubmatch(after); m != nil {
+	if m := attributionRE().afterVerbSubject.FindStringSubmatch(after); m != nil {
 		phrase := trimFullStop(strings.TrimSpace(m[1]))
 		if strings.Contains(phrase, " and ") {
 			return attribution{form: "“…,” said X", reason: "attributed to more than one speaker (" + phrase + ")"}
