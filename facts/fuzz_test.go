@@ -13,20 +13,7 @@ import (
 // source documents: it must return an error or a dataset that validates, and never
 // panic.
 func FuzzLoad(f *testing.F) {
-	docs := fstest.MapFS{}
-	for _, dir := range []fs.FS{SourceDocuments(), testDocs} {
-		names, err := fs.Glob(dir, "*")
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, name := range names {
-			data, err := fs.ReadFile(dir, name)
-			if err != nil {
-				f.Fatal(err)
-			}
-			docs[name] = &fstest.MapFile{Data: data}
-		}
-	}
+	docs := fuzzDocs(f)
 	f.Add(embedded)
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
 	for _, name := range files {
@@ -56,4 +43,25 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 	})
+}
+
+// fuzzDocs returns the project's and the fixtures' source documents in one
+// file system, for the fuzz targets.
+func fuzzDocs(f *testing.F) fstest.MapFS {
+	f.Helper()
+	docs := fstest.MapFS{}
+	for _, dir := range []fs.FS{SourceDocuments(), testDocs} {
+		names, err := fs.Glob(dir, "*")
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, name := range names {
+			data, err := fs.ReadFile(dir, name)
+			if err != nil {
+				f.Fatal(err)
+			}
+			docs[name] = &fstest.MapFile{Data: data}
+		}
+	}
+	return docs
 }

@@ -5,13 +5,11 @@ import (
 	"container/list"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"slices"
-	"strings"
 
 	"github.com/factcard/factcard/facts/internal/passage"
 )
@@ -225,57 +223,22 @@ func PackFile(r io.ReaderAt, size int64, docs fs.FS, opts PackOptions) (*Bundle,
 	// Packing: each shard built from the spill and hashed, one at a time.
 	n := shardCount(total)
 	pk := p.group(n)
-	b := &Bundle{Manifest: Manifest{
-		Format:      ManifestFormat,
-		Facts:       len(p.recs),
-		ShardSHA256: make([]string, n),
-		ShardFacts:  make([]int, n),
-	}}
+	b := newBundle(len(p.recs), n)
 	for s := range n {
 		body, err := pk.build(s)
 		if err != nil {
 			return nil, err
 		}
-		if len(body) > MaxShardBytes {
-			return nil, fmt.Errorf("pack dataset: shard %d is %d bytes, more than %d: the dataset is too large", s, len(body), MaxShardBytes)
+		if err := b.addShard(s, pk.len(s), body, func() ([]byte, error) { return pk.build(s) }); err != nil {
+			return nil, err
 		}
-		sum := sha256.Sum256(body)
-		b.Manifest.ShardSHA256[s] = hex.EncodeToString(sum[:])
-		b.Manifest.ShardFacts[s] = pk.len(s)
-		b.Objects = append(b.Objects, BundleObject{Name: shardsFolder + "/" + ShardName(s, n), ContentType: "application/json",
-			load: func() ([]byte, error) {
-				body, err := pk.build(s)
-				if err != nil {
-					return nil, err
-				}
-				if sha256.Sum256(body) != sum {
-					return nil, fmt.Errorf("pack dataset: shard %d built again does not hash as it did: the spill changed", s)
-				}
-				return body, nil
-			}})
 	}
 	for _, src := range cited {
-		doc, sum := l.sources[src].Document, srcs[src].sum
-		b.Manifest.Sources = append(b.Manifest.Sources, SourceFile{Document: doc, SHA256: hex.EncodeToString(sum[:])})
-		b.Objects = append(b.Objects, BundleObject{Name: sourcesFolder + "/" + doc, ContentType: "text/plain; charset=utf-8",
-			load: func() ([]byte, error) {
-				body, err := fs.ReadFile(docs, doc)
-				if err != nil {
-					return nil, fmt.Errorf("pack dataset: source document %q: %w", doc, err)
-				}
-				if sha256.Sum256(body) != sum {
-					return nil, fmt.Errorf("pack dataset: source document %q changed since the facts were checked against it", doc)
-				}
-				return body, nil
-			}})
+		b.addSource(l.sources[src].Document, srcs[src].sum, nil, docs)
 	}
-	slices.SortFunc(b.Manifest.Sources, func(x, y SourceFile) int { return strings.Compare(x.Document, y.Document) })
-	b.Manifest.Version = manifestVersion(b.Manifest)
-	body, err := encodeJSON(b.Manifest)
-	if err != nil {
-		return nil, fmt.Errorf("pack dataset: encode manifest: %w", err)
+	if err := b.seal(); err != nil {
+		return nil, err
 	}
-	b.Objects = append(b.Objects, BundleObject{Name: manifestName, ContentType: "application/json", Body: append(body, '\n')})
 	return b, nil
 }
 

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
-	"testing/fstest"
 )
 
 // packBoth packs a dataset file the two ways: LoadLarge and Pack, everything in
@@ -160,20 +159,7 @@ func TestPackFileSmallReads(t *testing.T) {
 // FuzzPackFile feeds arbitrary bytes to both LoadLarge with Pack and PackFile:
 // they must fail with the same message or give the same bundle.
 func FuzzPackFile(f *testing.F) {
-	docs := fstest.MapFS{}
-	for _, dir := range []fs.FS{SourceDocuments(), testDocs} {
-		names, err := fs.Glob(dir, "*")
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, name := range names {
-			data, err := fs.ReadFile(dir, name)
-			if err != nil {
-				f.Fatal(err)
-			}
-			docs[name] = &fstest.MapFile{Data: data}
-		}
-	}
+	docs := fuzzDocs(f)
 	f.Add(embedded, uint8(0))
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
 	for i, name := range files {

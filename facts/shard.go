@@ -188,12 +188,7 @@ func Pack(d *Dataset, docs fs.FS) (*Bundle, error) {
 		s := ShardOf(f.ID, n)
 		byShard[s] = append(byShard[s], i)
 	}
-	b := &Bundle{Manifest: Manifest{
-		Format:      ManifestFormat,
-		Facts:       d.Len(),
-		ShardSHA256: make([]string, n),
-		ShardFacts:  make([]int, n),
-	}}
+	b := newBundle(d.Len(), n)
 	for s, idx := range byShard {
 		slices.SortFunc(idx, func(x, y int) int { return strings.Compare(d.facts[x].ID, d.facts[y].ID) })
 		var buf bytes.Buffer
@@ -207,13 +202,9 @@ func Pack(d *Dataset, docs fs.FS) (*Bundle, error) {
 			buf.WriteByte('\n')
 		}
 		buf.WriteString(shardFooter)
-		if buf.Len() > MaxShardBytes {
-			return nil, fmt.Errorf("pack dataset: shard %d is %d bytes, more than %d: the dataset is too large", s, buf.Len(), MaxShardBytes)
+		if err := b.addShard(s, len(idx), buf.Bytes(), nil); err != nil {
+			return nil, err
 		}
-		sum := sha256.Sum256(buf.Bytes())
-		b.Manifest.ShardSHA256[s] = hex.EncodeToString(sum[:])
-		b.Manifest.ShardFacts[s] = len(idx)
-		b.Objects = append(b.Objects, BundleObject{Name: shardsFolder + "/" + ShardName(s, n), ContentType: "application/json", Body: buf.Bytes()})
 	}
 	seen := map[string]bool{}
 	for _, f := range d.facts {
@@ -226,18 +217,82 @@ func Pack(d *Dataset, docs fs.FS) (*Bundle, error) {
 		if err != nil {
 			return nil, fmt.Errorf("pack dataset: source document of %q: %w", f.Source.ID, err)
 		}
-		sum := sha256.Sum256(body)
-		b.Manifest.Sources = append(b.Manifest.Sources, SourceFile{Document: doc, SHA256: hex.EncodeToString(sum[:])})
-		b.Objects = append(b.Objects, BundleObject{Name: sourcesFolder + "/" + doc, ContentType: "text/plain; charset=utf-8", Body: body})
+		b.addSource(doc, sha256.Sum256(body), body, nil)
 	}
+	if err := b.seal(); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// newBundle starts the bundle of a dataset of facts facts in n shards.
+func newBundle(facts, n int) *Bundle {
+	return &Bundle{Manifest: Manifest{
+		Format:      ManifestFormat,
+		Facts:       facts,
+		ShardSHA256: make([]string, n),
+		ShardFacts:  make([]int, n),
+	}}
+}
+
+// addShard records shard s, of count facts, whose content is body. With rebuild,
+// the object keeps no body: Bytes builds it again with rebuild and checks that it
+// hashes as body did.
+func (b *Bundle) addShard(s, count int, body []byte, rebuild func() ([]byte, error)) error {
+	if len(body) > MaxShardBytes {
+		return fmt.Errorf("pack dataset: shard %d is %d bytes, more than %d: the dataset is too large", s, len(body), MaxShardBytes)
+	}
+	sum := sha256.Sum256(body)
+	b.Manifest.ShardSHA256[s] = hex.EncodeToString(sum[:])
+	b.Manifest.ShardFacts[s] = count
+	o := BundleObject{Name: shardsFolder + "/" + ShardName(s, len(b.Manifest.ShardFacts)), ContentType: "application/json", Body: body}
+	if rebuild != nil {
+		o.Body, o.load = nil, func() ([]byte, error) {
+			body, err := rebuild()
+			if err != nil {
+				return nil, err
+			}
+			if sha256.Sum256(body) != sum {
+				return nil, fmt.Errorf("pack dataset: shard %d built again does not hash as it did: the spill changed", s)
+			}
+			return body, nil
+		}
+	}
+	b.Objects = append(b.Objects, o)
+	return nil
+}
+
+// addSource records the source document doc, whose SHA-256 is sum: with its
+// body, or, with docs, read from docs again by Bytes and checked against sum.
+func (b *Bundle) addSource(doc string, sum [sha256.Size]byte, body []byte, docs fs.FS) {
+	b.Manifest.Sources = append(b.Manifest.Sources, SourceFile{Document: doc, SHA256: hex.EncodeToString(sum[:])})
+	o := BundleObject{Name: sourcesFolder + "/" + doc, ContentType: "text/plain; charset=utf-8", Body: body}
+	if docs != nil {
+		o.Body, o.load = nil, func() ([]byte, error) {
+			body, err := fs.ReadFile(docs, doc)
+			if err != nil {
+				return nil, fmt.Errorf("pack dataset: source document %q: %w", doc, err)
+			}
+			if sha256.Sum256(body) != sum {
+				return nil, fmt.Errorf("pack dataset: source document %q changed since the facts were checked against it", doc)
+			}
+			return body, nil
+		}
+	}
+	b.Objects = append(b.Objects, o)
+}
+
+// seal finishes the manifest, whose shards and sources are all added: the
+// sources in order, the version, and the manifest as the last object.
+func (b *Bundle) seal() error {
 	slices.SortFunc(b.Manifest.Sources, func(x, y SourceFile) int { return strings.Compare(x.Document, y.Document) })
 	b.Manifest.Version = manifestVersion(b.Manifest)
 	body, err := encodeJSON(b.Manifest)
 	if err != nil {
-		return nil, fmt.Errorf("pack dataset: encode manifest: %w", err)
+		return fmt.Errorf("pack dataset: encode manifest: %w", err)
 	}
 	b.Objects = append(b.Objects, BundleObject{Name: manifestName, ContentType: "application/json", Body: append(body, '\n')})
-	return b, nil
+	return nil
 }
 
 // shardCount is the power of two that brings shards of a dataset of total bytes
