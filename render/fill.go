@@ -142,14 +142,13 @@ type coverPainter struct {
 
 	out  *image.Paletted // the card, or nil
 	q    *quantizer
-	clip image.Rectangle // where in the card entries are written
-	top  int             // the card's row of im's row 0
+	clip image.Rectangle // where in the card entries are written; its top row is im's row 0
 }
 
 // quantizeInto makes p write the palette entries of the pixels it covers into
 // out, within clip, whose top row is im's row 0; reset clears it.
 func (p *coverPainter) quantizeInto(out *image.Paletted, q *quantizer, clip image.Rectangle) {
-	p.out, p.q, p.clip, p.top = out, q, clip, clip.Min.Y
+	p.out, p.q, p.clip = out, q, clip
 }
 
 // Paint implements raster.Painter.
@@ -176,7 +175,7 @@ func (p *coverPainter) Paint(ss []raster.Span, _ bool) {
 		// The card's pixels of the span, clipped: out[k] is pix's pixel from+k.
 		var out []uint8
 		from := 0
-		if y := s.Y - b.Min.Y + p.top; p.out != nil && y >= p.clip.Min.Y && y < p.clip.Max.Y {
+		if y := s.Y - b.Min.Y + p.clip.Min.Y; p.out != nil && y >= p.clip.Min.Y && y < p.clip.Max.Y {
 			if cx0, cx1 := max(x0, p.clip.Min.X), min(x1, p.clip.Max.X); cx0 < cx1 {
 				o := p.out.PixOffset(cx0, y)
 				out, from = p.out.Pix[o:o+cx1-cx0], cx0-x0

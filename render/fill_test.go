@@ -19,55 +19,42 @@ import (
 // its fast path for clear pixels.
 func TestFillerMatchesGG(t *testing.T) {
 	s := testShaper(t)
-	for _, f := range testFacts(t) {
-		c, err := s.shapeContent(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, size := range Sizes() {
-			for _, th := range themeTable {
-				l, err := arrange(c, size, th)
-				if err != nil {
-					t.Fatal(err)
+	eachLayout(t, s, func(name string, l *layout) {
+		card := image.Rect(0, 0, l.w, l.h)
+		lines, inked := 0, 0
+		for _, b := range l.text {
+			for i, ln := range b.lines {
+				r := b.ink[i].pixels().Inset(-1).Intersect(card)
+				if r.Empty() {
+					continue
 				}
-				card := image.Rect(0, 0, l.w, l.h)
-				lines, overdrawn := 0, 0
-				for _, b := range l.text {
-					for i, ln := range b.lines {
-						r := b.ink[i].pixels().Inset(-1).Intersect(card)
-						if r.Empty() {
-							continue
-						}
-						want := image.NewRGBA(image.Rect(0, 0, l.w, r.Dy()))
-						got := image.NewRGBA(want.Rect)
-						dc := gg.NewContextForRGBA(want)
-						dc.Translate(0, -float64(r.Min.Y))
-						fl := newFiller(l.w, r.Dy())
-						fl.reset(got, r.Min.Y)
-						for _, colorOf := range []func(inkRole) color.Color{
-							func(r inkRole) color.Color { return coverageColor[r] },
-							func(r inkRole) color.Color { return th.colorOf(r) },
-						} {
-							s.drawLine(dc, b, ln, b.origin[i], colorOf)
-							s.drawLine(fl, b, ln, b.origin[i], colorOf)
-						}
-						lines++
-						if !bytes.Equal(got.Pix, want.Pix) {
-							n, d := diffPixels(got, want)
-							t.Errorf("%s %s %s, line %d of a block at y %d: %d pixels differ from gg's, by up to %d levels",
-								f.ID, size, th.name, i, r.Min.Y, n, d)
-						}
-						if slices.ContainsFunc(got.Pix, func(v byte) bool { return v != 0 }) {
-							overdrawn++
-						}
-					}
+				want := image.NewRGBA(image.Rect(0, 0, l.w, r.Dy()))
+				got := image.NewRGBA(want.Rect)
+				dc := gg.NewContextForRGBA(want)
+				dc.Translate(0, -float64(r.Min.Y))
+				fl := newFiller(l.w, r.Dy())
+				fl.reset(got, r.Min.Y)
+				for _, colorOf := range []func(inkRole) color.Color{
+					func(r inkRole) color.Color { return coverageColor[r] },
+					func(r inkRole) color.Color { return l.theme.colorOf(r) },
+				} {
+					s.drawLine(dc, b, ln, b.origin[i], colorOf)
+					s.drawLine(fl, b, ln, b.origin[i], colorOf)
 				}
-				if lines == 0 || overdrawn == 0 {
-					t.Errorf("%s %s %s: %d lines compared, %d with ink; want some", f.ID, size, th.name, lines, overdrawn)
+				lines++
+				if !bytes.Equal(got.Pix, want.Pix) {
+					n, d := diffPixels(got, want)
+					t.Errorf("%s, line %d of a block at y %d: %d pixels differ from gg's, by up to %d levels", name, i, r.Min.Y, n, d)
+				}
+				if slices.ContainsFunc(got.Pix, func(v byte) bool { return v != 0 }) {
+					inked++
 				}
 			}
 		}
-	}
+		if lines == 0 || inked == 0 {
+			t.Errorf("%s: %d lines compared, %d with ink; want some", name, lines, inked)
+		}
+	})
 }
 
 // TestFillerPaths compares the filler with gg on paths the glyphs of the
@@ -192,33 +179,21 @@ func TestCoverPainterClips(t *testing.T) {
 // every test card in every size and theme.
 func TestQuantizeAsFilled(t *testing.T) {
 	s := testShaper(t)
-	for _, f := range testFacts(t) {
-		c, err := s.shapeContent(f)
-		if err != nil {
-			t.Fatal(err)
+	eachLayout(t, s, func(name string, l *layout) {
+		got := image.NewPaletted(image.Rect(0, 0, l.w, l.h), nil)
+		s.paint(l, got)
+		s.quantizeAfter = true
+		want := image.NewPaletted(got.Rect, nil)
+		s.paint(l, want)
+		s.quantizeAfter = false
+		if !bytes.Equal(got.Pix, want.Pix) {
+			n, d := diffPixels(got, want)
+			t.Errorf("%s: %d pixels differ from quantising after the fills, by up to %d levels", name, n, d)
 		}
-		for _, size := range Sizes() {
-			for _, th := range themeTable {
-				l, err := arrange(c, size, th)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got := image.NewPaletted(image.Rect(0, 0, l.w, l.h), nil)
-				s.paint(l, got)
-				s.quantizeAfter = true
-				want := image.NewPaletted(got.Rect, nil)
-				s.paint(l, want)
-				s.quantizeAfter = false
-				if !bytes.Equal(got.Pix, want.Pix) {
-					n, d := diffPixels(got, want)
-					t.Errorf("%s %s %s: %d pixels differ from quantising after the fills, by up to %d levels", f.ID, size, th.name, n, d)
-				}
-				if bytes.Equal(got.Pix, make([]byte, len(got.Pix))) {
-					t.Errorf("%s %s %s: nothing drawn", f.ID, size, th.name)
-				}
-			}
+		if bytes.Equal(got.Pix, make([]byte, len(got.Pix))) {
+			t.Errorf("%s: nothing drawn", name)
 		}
-	}
+	})
 }
 
 // TestCoverPainterQuantizes paints overlapping spans of two inks, partly

@@ -125,6 +125,20 @@ func drawReference(s *shaper, l *layout) *image.RGBA {
 // no channel of any pixel may be more than 4 levels off.
 func TestQuantizeError(t *testing.T) {
 	s := testShaper(t)
+	eachLayout(t, s, func(name string, l *layout) {
+		got := image.NewPaletted(image.Rect(0, 0, l.w, l.h), nil)
+		s.paint(l, got)
+		want := drawReference(s, l)
+		if n, maxDiff := diffPixels(got, want); maxDiff > 4 {
+			t.Errorf("%s: %d pixels differ from full colour, by up to %d levels; want at most 4", name, n, maxDiff)
+		}
+	})
+}
+
+// eachLayout lays out every test fact in every size and theme with s and calls
+// fn with each layout and its name ("fact size theme").
+func eachLayout(t *testing.T, s *shaper, fn func(name string, l *layout)) {
+	t.Helper()
 	for _, f := range testFacts(t) {
 		c, err := s.shapeContent(f)
 		if err != nil {
@@ -136,12 +150,7 @@ func TestQuantizeError(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				got := image.NewPaletted(image.Rect(0, 0, l.w, l.h), nil)
-				s.paint(l, got)
-				want := drawReference(s, l)
-				if n, maxDiff := diffPixels(got, want); maxDiff > 4 {
-					t.Errorf("%s %s %s: %d pixels differ from full colour, by up to %d levels; want at most 4", f.ID, size, th.name, n, maxDiff)
-				}
+				fn(fmt.Sprintf("%s %s %s", f.ID, size, th.name), l)
 			}
 		}
 	}
