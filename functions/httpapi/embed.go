@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"maps"
 	"strings"
 
 	"github.com/factcard/factcard/facts"
@@ -34,25 +35,17 @@ func (s *server) embed(base string, f facts.Fact, opts render.Options) (embedSni
 	// The card is shown at half its pixel size: sharp on high-density screens, and
 	// no wider than an embedded post.
 	w, h := card.Width/2, card.Height/2
-	html, err := s.pages.embed.render(map[string]any{
-		"max_width":  w,
-		"share_url":  shareURL,
-		"image_url":  card.URL,
-		"width":      w,
-		"height":     h,
-		"alt":        alt(f),
-		"cite":       cite,
-		"lang":       f.Language,
-		"dir":        direction(f.Language),
-		"passage":    inContext(f),
-		"name":       f.Speaker.Name,
-		"role":       f.Speaker.Role,
-		"handle":     f.Speaker.Handle,
-		"when":       when(f),
-		"headline":   f.Source.Headline,
-		"source_url": f.Source.URL, // http(s): the dataset's validation says so
-		"publisher":  f.Source.Publisher,
+	vals := factVals(f)
+	maps.Copy(vals, map[string]any{
+		"max_width": w,
+		"share_url": shareURL,
+		"image_url": card.URL,
+		"width":     w,
+		"height":    h,
+		"cite":      cite,
+		"passage":   inContext(f),
 	})
+	html, err := s.pages.embed.render(vals)
 	if err != nil {
 		return embedSnippet{}, err
 	}

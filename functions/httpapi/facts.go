@@ -152,8 +152,11 @@ const maxHostName = 253
 // validHost reports whether host, a Host or X-Forwarded-Host value, matches
 // hostPattern with a name of at most maxHostName characters.
 func validHost(host string) bool {
-	m := hostPattern.FindStringSubmatch(host)
-	return m != nil && (strings.HasPrefix(m[1], "[") || len(m[1]) <= maxHostName)
+	if !hostPattern.MatchString(host) {
+		return false
+	}
+	name, _, _ := strings.Cut(host, ":") // a name has no colon; an IPv6 address is bracketed
+	return strings.HasPrefix(host, "[") || len(name) <= maxHostName
 }
 
 // baseURL is the absolute URL the client reached us at: the configured public URL;

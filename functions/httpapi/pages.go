@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -146,7 +147,8 @@ func (s *server) share(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	before, after := contextParts(f)
-	vals := map[string]any{
+	vals := factVals(f)
+	maps.Copy(vals, map[string]any{
 		"title":          title(f),
 		"description":    description(f),
 		"share_url":      shareURL,
@@ -155,20 +157,10 @@ func (s *server) share(w http.ResponseWriter, r *http.Request) error {
 		"image_type":     image.Type,
 		"image_width":    image.Width,
 		"image_height":   image.Height,
-		"alt":            alt(f),
 		"json_ld":        ld,
-		"lang":           f.Language,
-		"dir":            direction(f.Language),
 		"quoted":         quoted(f),
 		"context_before": before,
 		"context_after":  after,
-		"name":           f.Speaker.Name,
-		"role":           f.Speaker.Role,
-		"handle":         f.Speaker.Handle,
-		"when":           when(f),
-		"headline":       f.Source.Headline,
-		"source_url":     f.Source.URL, // http(s): the dataset's validation says so
-		"publisher":      f.Source.Publisher,
 		"links":          links,
 		"embeds":         embeds,
 		"notes":          f.Note != "" || f.Said.Note != "",
@@ -176,7 +168,7 @@ func (s *server) share(w http.ResponseWriter, r *http.Request) error {
 		"date_note":      f.Said.Note,
 		"base":           base,
 		"brand":          s.brand.Name,
-	}
+	})
 	head, err := s.pages.share.render(vals)
 	if err != nil {
 		return err
@@ -354,4 +346,21 @@ func jsonLD(f facts.Fact, shareURL, imageURL string) (markup, error) {
 		return "", fmt.Errorf("marshal JSON-LD: %w", err)
 	}
 	return markup(b), nil
+}
+
+// factVals are the template values of every page that shows a fact: its
+// language and alt text, and the attribution (speaker, date and medium, source).
+func factVals(f facts.Fact) map[string]any {
+	return map[string]any{
+		"alt":        alt(f),
+		"lang":       f.Language,
+		"dir":        direction(f.Language),
+		"name":       f.Speaker.Name,
+		"role":       f.Speaker.Role,
+		"handle":     f.Speaker.Handle,
+		"when":       when(f),
+		"headline":   f.Source.Headline,
+		"source_url": f.Source.URL, // http(s): the dataset's validation says so
+		"publisher":  f.Source.Publisher,
+	}
 }
