@@ -90,6 +90,10 @@ fuzz: ## Run each fuzz target (dataset loader, HTTP router, card layout, PNG Adl
 	$(GO) test ./render -run '^$$' -fuzz '^FuzzLayout$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./render/internal/png -run '^$$' -fuzz '^FuzzAdler32$$' -fuzztime $(FUZZTIME)
 
+.PHONY: eval-extract
+eval-extract: ## How well `facts extract` finds quotes and names speakers on the hand-annotated Wikinews corpus (both halves).
+	@$(GO) test ./facts/curate -run '^TestEvalReport$$' -count=1 -v -args -eval.report | grep '^|'
+
 .PHONY: load
 load: $(VERSITYGW) ## Load-test `factcard serve` on loopback (64 connections: cached cards 30 s, then 10,000 renders with S3 down) and print a table.
 	FACTCARD_LOAD=1 FACTCARD_VERSITYGW=$(VERSITYGW) $(GO) test -run TestLoad -count=1 -v -timeout 10m ./cmd/factcard
