@@ -3,6 +3,7 @@ package render
 import (
 	"sync"
 
+	"github.com/factcard/factcard/facts/panicerr"
 	"github.com/factcard/factcard/render/brand"
 )
 
@@ -48,7 +49,9 @@ func stateOf(b *brand.Brand) (*brandState, error) {
 		return nil, err
 	}
 	st := &brandState{b: b, fd: fd.withBrand(b)}
-	st.preloaded = sync.OnceValue(st.warm)
+	// sync.OnceValue panics again on every call after f panics: a panic in the
+	// warm-up is its error instead, once.
+	st.preloaded = sync.OnceValue(func() error { return panicerr.Do(st.warm) })
 	for _, t := range b.Themes {
 		st.themes = append(st.themes, themeOf(t))
 	}

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/facts/panicerr"
 	"github.com/factcard/factcard/render/brand"
 )
 
@@ -54,18 +55,19 @@ func (st *brandState) warm() error {
 	var wg sync.WaitGroup
 	errs := make([]error, runtime.GOMAXPROCS(0))
 	for p := range errs {
+		// A panic on this goroutine would end the process: it is an error of the
+		// warm-up instead, which the caller reports.
 		wg.Go(func() {
-			for i, size := range Sizes() {
-				f := preloadFacts[(i+p)%len(preloadFacts)]
-				if err := Render(io.Discard, f, Options{Size: size, Theme: themes[(i+p)%len(themes)], Brand: st.b}); err != nil {
-					errs[p] = err
-					return
+			errs[p] = panicerr.Do(func() error {
+				for i, size := range Sizes() {
+					f := preloadFacts[(i+p)%len(preloadFacts)]
+					if err := Render(io.Discard, f, Options{Size: size, Theme: themes[(i+p)%len(themes)], Brand: st.b}); err != nil {
+						return err
+					}
 				}
-			}
-			// One story JPEG sizes the JPEG copy's buffers for any card.
-			if err := Render(io.Discard, preloadFacts[1], Options{Size: SizeStory, Format: FormatJPEG, Brand: st.b}); err != nil {
-				errs[p] = err
-			}
+				// One story JPEG sizes the JPEG copy's buffers for any card.
+				return Render(io.Discard, preloadFacts[1], Options{Size: SizeStory, Format: FormatJPEG, Brand: st.b})
+			})
 		})
 	}
 	wg.Wait()

@@ -45,17 +45,22 @@ func card(f facts.Fact, opts Options, img *image.Paletted) error {
 	if err != nil {
 		return err
 	}
-	defer putShaper(s)
+	// Not deferred: a shaper whose shaping or drawing panicked (a damaged font,
+	// recovered by the caller) may hold half-written state, so it is dropped
+	// rather than put back for the next card.
 	th, _ := s.st.theme(opts.Theme)
 	c, err := s.shapeContent(f)
 	if err != nil {
+		putShaper(s)
 		return fmt.Errorf("fact %s: %w", f.ID, err)
 	}
 	l, err := arrange(c, opts.Size, th)
 	if err != nil {
+		putShaper(s)
 		return fmt.Errorf("fact %s: %w", f.ID, err)
 	}
 	s.paint(l, img)
+	putShaper(s)
 	return nil
 }
 

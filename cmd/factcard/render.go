@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/facts/panicerr"
 	"github.com/factcard/factcard/render"
 )
 
@@ -183,7 +184,9 @@ feed:
 
 func renderToFile(f facts.Fact, opts render.Options, path string) (int64, error) {
 	var buf bytes.Buffer
-	if err := render.Render(&buf, f, opts); err != nil {
+	// render --all draws on worker goroutines: a card that panics is that card's
+	// error, and the others are still written.
+	if err := panicerr.Do(func() error { return render.Render(&buf, f, opts) }); err != nil {
 		return 0, fmt.Errorf("render %s %s %s: %w", f.ID, opts.Size, opts.Theme, err)
 	}
 	return int64(buf.Len()), writeFileAtomic(path, buf.Bytes())

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/facts/panicerr"
 	"github.com/factcard/factcard/functions/storage"
 	"github.com/factcard/factcard/render"
 )
@@ -200,8 +201,10 @@ func (s *Service) Generate(ctx context.Context, req GenerateRequest, opts Genera
 					record(j, false, j.err)
 					continue
 				}
-				wrote, err := s.ensure(ctx, j.ref, stored[j.ref.Fact.ID])
-				record(j, wrote, err)
+				// A worker is a goroutine of its own: a panic in one card fails that
+				// card, never the run or the process.
+				wrote, err := panicerr.Call(func() (bool, error) { return s.ensure(ctx, j.ref, stored[j.ref.Fact.ID]) })
+				record(j, wrote, s.panicked(ctx, j.ref.Key, err))
 			}
 		})
 	}
@@ -222,7 +225,13 @@ func (s *Service) plan(ctx context.Context, req GenerateRequest) []job {
 		jobs    []job
 	)
 	if req.Shard != "" {
-		all, err := s.shardFacts(ctx, req)
+		// A shard that cannot be read, even by panicking, fails as a whole: the
+		// report says so and the Map retries it.
+		all, err := panicerr.Call(func() ([]facts.Fact, error) { return s.shardFacts(ctx, req) })
+		if pe, ok := panicerr.As(err); ok {
+			s.log.ErrorContext(ctx, "shard panicked; recorded as failed", "shard", truncateID(req.Shard), "panic", fmt.Sprint(pe.Value), "stack", string(pe.Stack))
+			err = fmt.Errorf("read shard: %w", err)
+		}
 		if err != nil {
 			jobs = append(jobs, job{err: err})
 		}

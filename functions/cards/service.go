@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/facts/panicerr"
 	"github.com/factcard/factcard/functions/storage"
 	"github.com/factcard/factcard/render"
 	"github.com/factcard/factcard/render/brand"
@@ -240,8 +241,12 @@ func (s *Service) Card(ctx context.Context, id string, opts render.Options) (*Ca
 func (s *Service) Get(ctx context.Context, ref Ref) (*Card, error) {
 	ch := s.flights.DoChan(ref.Key, func() (any, error) {
 		// The flight outlives any one caller: a caller that gives up must not fail
-		// the others waiting on the same card.
-		return s.load(context.WithoutCancel(ctx), ref)
+		// the others waiting on the same card. It runs on a goroutine of its own,
+		// which no handler's recover covers and where singleflight re-panics: a
+		// panic becomes this card's error here, or it would end the process.
+		ctx := context.WithoutCancel(ctx)
+		c, err := panicerr.Call(func() (*Card, error) { return s.load(ctx, ref) })
+		return c, s.panicked(ctx, ref.Key, err)
 	})
 	select {
 	case <-ctx.Done():
@@ -277,7 +282,7 @@ func (s *Service) load(ctx context.Context, ref Ref) (*Card, error) {
 			return nil, err
 		}
 		if err := s.storeCreate(ctx, ref, body); err != nil && !errors.Is(err, storage.ErrExists) {
-			s.log.WarnContext(ctx, "store write failed; served the rendered card", "key", ref.Key, "err", err)
+			s.log.WarnContext(ctx, "store write failed; served the rendered card", faultAttrs(ref.Key, err)...)
 		}
 		return &Card{Ref: ref, Body: body, ContentType: ref.Options.Format.ContentType()}, nil
 	default:
@@ -287,9 +292,35 @@ func (s *Service) load(ctx context.Context, ref Ref) (*Card, error) {
 		if rerr != nil {
 			return nil, rerr
 		}
-		s.log.WarnContext(ctx, "store read failed; served a freshly rendered card", "key", ref.Key, "err", err)
+		s.log.WarnContext(ctx, "store read failed; served a freshly rendered card", faultAttrs(ref.Key, err)...)
 		return &Card{Ref: ref, Body: body, ContentType: ref.Options.Format.ContentType()}, nil
 	}
+}
+
+// panicMessage is logged, once with the key, the panic and its stack, for a card
+// whose render or store call panicked: the card is an error (a 500) and nothing
+// is stored.
+const panicMessage = "card panicked; answered an error and stored nothing"
+
+// panicked logs err once with the key and the stack when it is a recovered panic
+// (see panicerr), and returns it wrapped with the key; any other err is returned
+// as it is.
+func (s *Service) panicked(ctx context.Context, key string, err error) error {
+	pe, ok := panicerr.As(err)
+	if !ok {
+		return err
+	}
+	s.log.ErrorContext(ctx, panicMessage, "key", key, "panic", fmt.Sprint(pe.Value), "stack", string(pe.Stack))
+	return fmt.Errorf("card %s: %w", key, err)
+}
+
+// faultAttrs returns the log attributes of a store fault: the key, the error, and
+// the stack when the store call panicked (storage.Within recovers it).
+func faultAttrs(key string, err error) []any {
+	if pe, ok := panicerr.As(err); ok {
+		return []any{"key", key, "err", err, "stack", string(pe.Stack)}
+	}
+	return []any{"key", key, "err", err}
 }
 
 // damagedCardMessage is logged, with the key, for a stored object that fails

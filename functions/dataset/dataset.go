@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/facts/panicerr"
 	"github.com/factcard/factcard/functions/storage"
 )
 
@@ -183,7 +184,9 @@ func Publish(ctx context.Context, store storage.Store, root string, b *facts.Bun
 				o := body[next]
 				next++
 				mu.Unlock()
-				created, err := put(ctx, store, res.Key+"/"+o.Name, o, v)
+				// A worker is a goroutine of its own: a panic in a store's Create
+				// fails the publish, never the process.
+				created, err := panicerr.Call(func() (bool, error) { return put(ctx, store, res.Key+"/"+o.Name, o, v) })
 				mu.Lock()
 				switch {
 				case err != nil && firstErr == nil:

@@ -229,3 +229,37 @@ func TestOnS3(t *testing.T) {
 		break
 	}
 }
+
+// panickingStore panics in the nth Create, as a store client with a bug would.
+type panickingStore struct {
+	storage.Store
+	mu    sync.Mutex
+	calls int
+	nth   int
+}
+
+func (s *panickingStore) Create(ctx context.Context, key string, body []byte, info storage.Info) error {
+	s.mu.Lock()
+	s.calls++
+	n := s.calls
+	s.mu.Unlock()
+	if n == s.nth {
+		panic("fixture: Create panicked")
+	}
+	return s.Store.Create(ctx, key, body, info)
+}
+
+// TestPublishPanicIsAnError checks that a write that panics on one of
+// Publish's workers fails the publish, without a manifest, and does not end
+// the process. Before the recover it ended the test binary.
+func TestPublishPanicIsAnError(t *testing.T) {
+	_, b := synthetic(t, 1500)
+	mem := storagetest.NewMemory()
+	_, err := dataset.Publish(t.Context(), &panickingStore{Store: mem, nth: 2}, "facts", b)
+	if err == nil || !strings.Contains(err.Error(), "panic: fixture: Create panicked") {
+		t.Fatalf("Publish with a panicking write = %v, want the panic as an error", err)
+	}
+	if _, err := mem.Head(t.Context(), "facts/"+b.Manifest.Version+"/manifest.json"); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("manifest written after a panicked write: %v", err)
+	}
+}

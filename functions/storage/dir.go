@@ -16,6 +16,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/factcard/factcard/facts/panicerr"
 )
 
 var _ Store = (*Dir)(nil)
@@ -165,9 +167,12 @@ const withinGrace = 100 * time.Millisecond
 // (withinGrace) after it. When ctx wins, op goes on in the background until its I/O
 // returns, and its result is dropped. A store built on calls that cannot be
 // cancelled (file system calls) uses it to honour deadlines.
+//
+// A panic in op is returned as a *panicerr.Error: op may run on a goroutine of its
+// own, where a panic would end the process.
 func Within[T any](ctx context.Context, op func() (T, error)) (T, error) {
 	if ctx.Done() == nil {
-		return op()
+		return panicerr.Call(op)
 	}
 	type result struct {
 		v   T
@@ -175,7 +180,7 @@ func Within[T any](ctx context.Context, op func() (T, error)) (T, error) {
 	}
 	ch := make(chan result, 1)
 	go func() {
-		v, err := op()
+		v, err := panicerr.Call(op)
 		ch <- result{v, err}
 	}()
 	select {
