@@ -13,9 +13,16 @@ import (
 // show (the renderer refuses a quote that does not fit long before 1,000
 // characters) and far below what would make loading slow: a field over its limit is
 // refused from the length of its JSON, before it is decoded.
+// MaxQuoteChars and MaxContextChars bound a fact's quote and each side of its
+// context, in characters.
+const (
+	MaxQuoteChars   = 1000
+	MaxContextChars = 500
+)
+
 var (
 	factLimits = map[string]int{
-		"quote": 1000, "context.before": 500, "context.after": 500, "note": 2000,
+		"quote": MaxQuoteChars, "context.before": MaxContextChars, "context.after": MaxContextChars, "note": 2000,
 		"speaker.name": 120, "speaker.role": 200, "speaker.handle": 64,
 		"said.as_given": 120, "said.note": 1000,
 	}

@@ -44,7 +44,7 @@ It only proposes: it never writes the dataset, and it never attributes a quote t
 text does not clearly attribute. Then the speaker is empty and the reason says why.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			asJSON := fs.Bool("json", false, "print a JSON array of candidates (keys: quote, speaker, mention, role, handle, said, medium, before, after, fragment, offset, byte_offset, form, reason)")
-			return func(_ context.Context, e *env, args []string) error {
+			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) != 1 {
 					return usagef("extract takes exactly one FILE (a source text)")
 				}
@@ -52,7 +52,10 @@ text does not clearly attribute. Then the speaker is empty and the reason says w
 				if err != nil {
 					return err
 				}
-				cands := curate.Extract(string(doc))
+				cands, err := curate.ExtractContext(ctx, string(doc))
+				if err != nil {
+					return err
+				}
 				if *asJSON {
 					if cands == nil {
 						cands = []curate.Candidate{}
@@ -205,7 +208,7 @@ temporary file, validated, and renamed over the old one.`,
 			fs.StringVar(&req.Note, "note", "", "a curation `note` for readers of the data")
 			fs.BoolVar(&req.TrustSpeaker, "trust-speaker", false, "take --speaker even where the text attributes the quote to someone else (check the source first)")
 			dryRun := fs.Bool("dry-run", false, "print the fact that would be added, and write nothing")
-			return func(_ context.Context, e *env, args []string) error {
+			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) > 0 {
 					return usagef("add takes flags only, got %q (quote the words: --quote \"…\")", args)
 				}
@@ -240,7 +243,7 @@ temporary file, validated, and renamed over the old one.`,
 				if err != nil {
 					return err
 				}
-				f, err := curate.BuildFact(d, src, string(doc), req)
+				f, err := curate.BuildFact(ctx, d, src, string(doc), req)
 				if err != nil {
 					return err
 				}

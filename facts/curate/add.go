@@ -2,6 +2,7 @@ package curate
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -53,21 +54,39 @@ type AddRequest struct {
 // to add, filled in from what the text gives: speaker, role, handle, fragment,
 // context, date words resolved against the source's date, and medium. It checks
 // nothing of the rest of the dataset beyond IDs and duplicates; the caller loads the
-// new dataset to validate it.
-func BuildFact(d *facts.Dataset, src facts.Source, doc string, req AddRequest) (facts.Fact, error) {
+// new dataset to validate it. It gives up when ctx is done, with ctx's error.
+func BuildFact(ctx context.Context, d *facts.Dataset, src facts.Source, doc string, req AddRequest) (facts.Fact, error) {
 	quote := strings.TrimSpace(req.Quote)
 	quote = strings.TrimFunc(quote, func(r rune) bool { return passage.IsMark(passage.FoldMark(r)) && r != '\'' && r != '’' })
 	quote = strings.TrimSpace(quote)
 	if quote == "" {
 		return facts.Fact{}, inputf("--quote is empty: give the quoted words exactly as the source gives them")
 	}
+	if n := utf8.RuneCountInString(quote); n > facts.MaxQuoteChars {
+		return facts.Fact{}, inputf("--quote is %d characters long, more than a fact may hold (%d): a card shows a sentence or a few, not a passage", n, facts.MaxQuoteChars)
+	}
+	for _, w := range []struct {
+		flag string
+		s    *string
+	}{{"--before", req.Before}, {"--after", req.After}} {
+		if w.s != nil && utf8.RuneCountInString(*w.s) > facts.MaxContextChars {
+			return facts.Fact{}, inputf("%s is %d characters long, more than a context may hold (%d): give the words directly around the quote", w.flag, utf8.RuneCountInString(*w.s), facts.MaxContextChars)
+		}
+	}
 	text := passage.Fold(doc)
 	ms := text.Find(quote)
 	if len(ms) == 0 {
+		closest, err := Closest(ctx, doc, quote)
+		if err != nil {
+			return facts.Fact{}, err
+		}
 		return facts.Fact{}, inputf("the quote is not in source %q (document %s), not even up to quotation marks and white space.\nThe closest passage there is:\n  %s\nCopy the words exactly as the source gives them.",
-			src.ID, src.Document, Closest(doc, quote))
+			src.ID, src.Document, closest)
 	}
-	cands := Extract(doc)
+	cands, err := ExtractContext(ctx, doc)
+	if err != nil {
+		return facts.Fact{}, err
+	}
 	m, cand := ms[0], (*Candidate)(nil)
 	for _, mm := range ms {
 		if c := covering(cands, text, mm); c != nil {
@@ -181,19 +200,24 @@ func BuildFact(d *facts.Dataset, src facts.Source, doc string, req AddRequest) (
 	return f, nil
 }
 
-// covering returns the candidate whose quotation holds match m, if any.
+// covering returns the candidate whose quotation holds match m, if any. The
+// candidates are in order of their offsets and do not overlap.
 func covering(cands []Candidate, text passage.Text, m passage.Match) *Candidate {
 	start := text.OrigOffset(m.Start)
-	for i := range cands {
+	// The candidates that start after m cannot hold it; of those before, only the
+	// last that proposes a quote can.
+	i, _ := slices.BinarySearchFunc(cands, start+1, func(c Candidate, off int) int { return c.ByteOffset - off })
+	for i--; i >= 0; i-- {
 		c := &cands[i]
 		if c.Quote == "" {
 			continue
 		}
 		// The quote's bytes as proposed stand for as many of the source's: a full
 		// stop for a comma, a space for a line break.
-		if start >= c.ByteOffset && start < c.ByteOffset+len(c.Quote) {
+		if start < c.ByteOffset+len(c.Quote) {
 			return c
 		}
+		return nil
 	}
 	return nil
 }
@@ -347,13 +371,20 @@ func statedDate(asGiven, month, day, year string) (facts.Date, error) {
 	return facts.Date{Value: t.Format(time.DateOnly), Precision: facts.Stated, AsGiven: asGiven}, nil
 }
 
-// Closest returns the passage of doc most like quote: the run of as many words as
-// the quote has with the fewest word edits from it, ellipsised past 300 characters.
-func Closest(doc, quote string) string {
+// closestShortlist is how many runs of the document Closest compares word by word
+// with the quote: those that share the most words with it.
+const closestShortlist = 16
+
+// Closest returns the passage of doc most like quote: of the runs of as many
+// words as the quote has, the few that share the most words with it, and of those
+// the one with the fewest word edits from it, ellipsised past 300 characters. Its
+// time grows with the document's words plus the square of the quote's. It gives up
+// when ctx is done, with ctx's error.
+func Closest(ctx context.Context, doc, quote string) (string, error) {
 	dw := strings.Fields(doc)
 	qw := strings.Fields(quote)
 	if len(dw) == 0 || len(qw) == 0 {
-		return ""
+		return "", nil
 	}
 	n := min(len(qw), len(dw))
 	norm := func(ws []string) []string {
@@ -364,18 +395,64 @@ func Closest(doc, quote string) string {
 		return out
 	}
 	dn, qn := norm(dw), norm(qw)
+	// Slide a window of n words over the document, keeping how many of its words
+	// the quote has (each word of the quote counted as often as the quote has it).
+	want := make(map[string]int, len(qn))
+	for _, w := range qn {
+		want[w]++
+	}
+	have := make(map[string]int, len(qn))
+	shared := 0
+	add := func(w string, d int) {
+		if want[w] == 0 {
+			return
+		}
+		before := min(have[w], want[w])
+		have[w] += d
+		shared += min(have[w], want[w]) - before
+	}
+	type run struct{ at, shared int }
+	var short []run // the best runs, most shared words first, then earliest
+	for i, w := range dn {
+		if i%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return "", err
+			}
+		}
+		add(w, 1)
+		if i >= n {
+			add(dn[i-n], -1)
+		}
+		if i < n-1 {
+			continue
+		}
+		at := i - n + 1
+		if len(short) == closestShortlist && shared <= short[len(short)-1].shared {
+			continue
+		}
+		j, _ := slices.BinarySearchFunc(short, shared, func(r run, s int) int {
+			if r.shared >= s {
+				return -1
+			}
+			return 1
+		})
+		short = slices.Insert(short, j, run{at, shared})
+		if len(short) > closestShortlist {
+			short = short[:closestShortlist]
+		}
+	}
 	best, bestAt := -1, 0
-	for i := 0; i+n <= len(dn); i++ {
-		d := wordDistance(dn[i:i+n], qn)
-		if best < 0 || d < best {
-			best, bestAt = d, i
+	for _, r := range short {
+		d := wordDistance(dn[r.at:r.at+n], qn)
+		if best < 0 || d < best || d == best && r.at < bestAt {
+			best, bestAt = d, r.at
 		}
 	}
 	s := strings.Join(dw[bestAt:bestAt+n], " ")
 	if utf8.RuneCountInString(s) > 300 {
 		s = string([]rune(s)[:299]) + "…"
 	}
-	return s
+	return s, nil
 }
 
 // wordDistance is the Levenshtein distance between two word lists.

@@ -53,9 +53,18 @@ func TestResolveDate(t *testing.T) {
 }
 
 func TestClosest(t *testing.T) {
-	doc := "Fixture text. The council said the plan was a fair result for everyone in the town, and left."
-	if got, want := Closest(doc, "a fair outcome for everyone"), "a fair result for everyone"; got != want {
-		t.Errorf("Closest() = %q, want %q", got, want)
+	doc := "Fixture text. The council said the plan was a fair result for everyone in the town, and left. A fair day."
+	tests := []struct{ quote, want string }{
+		{"a fair outcome for everyone", "a fair result for everyone"},
+		{"the plan was fair", "the plan was a"},
+		{"everyone in the town", "everyone in the town,"},
+		{"Fixture words", "Fixture text."},
+	}
+	for _, tt := range tests {
+		got, err := Closest(t.Context(), doc, tt.quote)
+		if err != nil || got != tt.want {
+			t.Errorf("Closest(%q) = %q, %v; want %q", tt.quote, got, err, tt.want)
+		}
 	}
 }
 

@@ -6,6 +6,7 @@
 package curate
 
 import (
+	"context"
 	"regexp"
 	"slices"
 	"strings"
@@ -60,6 +61,7 @@ type Candidate struct {
 // quoteSpan is a quotation in the text, in byte offsets: marks at open and close.
 type quoteSpan struct {
 	open, start, end, close int // open mark at open, words [start,end), after the close mark at close
+	line                    int // the index of its line in extractor.lines
 }
 
 // Extract proposes every quoted passage of text: each passage between quotation
@@ -68,9 +70,26 @@ type quoteSpan struct {
 // text attributes it to. It never attributes a quote the text does not attribute:
 // when unsure, Speaker is empty and Reason says why.
 func Extract(text string) []Candidate {
-	x := newExtractor(text)
-	out := x.posts()
+	out, _ := ExtractContext(context.Background(), text)
+	return out
+}
+
+// ExtractContext is Extract that gives up when ctx is done, with ctx's error. Its
+// time and memory grow linearly with the text: each line's sentence boundaries are
+// found once, and each quotation is read within a bounded window around it.
+func ExtractContext(ctx context.Context, text string) ([]Candidate, error) {
+	x, err := newExtractor(ctx, text)
+	if err != nil {
+		return nil, err
+	}
+	out, err := x.posts(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for _, q := range x.quotes {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if x.inPost(q.open) {
 			continue
 		}
@@ -79,43 +98,67 @@ func Extract(text string) []Candidate {
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Candidate) int { return a.ByteOffset - b.ByteOffset })
-	return out
+	return out, nil
 }
 
 type extractor struct {
-	text     string
-	folded   passage.Text
-	quotes   []quoteSpan
-	postSpan [][2]int // byte ranges of embedded posts and their signature lines
-	names    []nameUse
+	text      string
+	folded    passage.Text
+	lines     []line
+	quotes    []quoteSpan
+	postSpan  [][2]int // byte ranges of embedded posts and their signature lines, in order
+	names     []nameUse
+	bySurname map[string][]nameUse // names, each (name, role) once, by their last word
+
+	// The sentence starts of one line, found once for all its quotations.
+	boundsLine int
+	bounds     []int
+	// A place in the text in bytes and in characters, to count characters from.
+	runeAtByte, runeCount int
+	// win is where the words around the quotation being read lie; locs holds the
+	// matches of each pattern over its line (see findIn).
+	win      window
+	locsLine int
+	locs     map[*regexp.Regexp][][]int
 }
+
+// window is where the words around a quotation lie in the text: its line, and
+// the byte offsets of the words before it and of the words after it.
+type window struct{ line, before, after int }
 
 // nameUse is a person or body named in the text with the role it gives there.
 type nameUse struct{ name, role string }
 
-func newExtractor(text string) *extractor {
-	x := &extractor{text: text, folded: passage.Fold(text)}
-	x.quotes = findQuotes(text)
-	x.names = x.findNames()
-	return x
+func newExtractor(ctx context.Context, text string) (*extractor, error) {
+	x := &extractor{text: text, folded: passage.Fold(text), lines: splitLines(text), boundsLine: -1, locsLine: -1}
+	x.quotes = x.findQuotes()
+	var err error
+	if x.names, err = x.findNames(ctx); err != nil {
+		return nil, err
+	}
+	x.bySurname = make(map[string][]nameUse)
+	seen := make(map[nameUse]bool)
+	for _, n := range x.names {
+		f := strings.Fields(n.name)
+		if len(f) == 0 || seen[n] {
+			continue
+		}
+		seen[n] = true
+		last := f[len(f)-1]
+		x.bySurname[last] = append(x.bySurname[last], n)
+	}
+	return x, nil
 }
 
 // findQuotes pairs quotation marks within each line: “…” and «…», and straight
 // double quotes taken in turn.
-func findQuotes(text string) []quoteSpan {
+func (x *extractor) findQuotes() []quoteSpan {
 	var out []quoteSpan
-	lineStart := 0
-	for lineStart <= len(text) {
-		lineEnd := strings.IndexByte(text[lineStart:], '\n')
-		if lineEnd < 0 {
-			lineEnd = len(text)
-		} else {
-			lineEnd += lineStart
-		}
+	for li, ln := range x.lines {
 		open := -1
 		var openMark rune
-		for i, r := range text[lineStart:lineEnd] {
-			i += lineStart
+		for i, r := range ln.s {
+			i += ln.start
 			switch {
 			case open < 0 && (r == '“' || r == '«' || r == '"' || r == '„'):
 				open, openMark = i, r
@@ -123,13 +166,23 @@ func findQuotes(text string) []quoteSpan {
 				open >= 0 && openMark == '«' && r == '»',
 				open >= 0 && openMark == '"' && r == '"':
 				start := open + utf8.RuneLen(openMark)
-				out = append(out, quoteSpan{open: open, start: start, end: i, close: i + utf8.RuneLen(r)})
+				out = append(out, quoteSpan{open: open, start: start, end: i, close: i + utf8.RuneLen(r), line: li})
 				open = -1
 			}
 		}
-		lineStart = lineEnd + 1
 	}
 	return out
+}
+
+// runeOffset returns byte offset off of the text in characters. Offsets asked in
+// increasing order cost what lies between them.
+func (x *extractor) runeOffset(off int) int {
+	if off < x.runeAtByte {
+		x.runeAtByte, x.runeCount = 0, 0
+	}
+	x.runeCount += utf8.RuneCountInString(x.text[x.runeAtByte:off])
+	x.runeAtByte = off
+	return x.runeCount
 }
 
 // postSignature is the line an embedded post ends with: "— Name (@handle) May 10, 2025".
@@ -140,10 +193,13 @@ var postSignature = regexp.MustCompile(`^[ \t]*[—–-]{1,2}[ \t]*(\S.*?)[ \t]*
 const maxPostChars = 280
 
 // posts finds the embedded posts.
-func (x *extractor) posts() []Candidate {
+func (x *extractor) posts(ctx context.Context) ([]Candidate, error) {
 	var out []Candidate
-	lines := splitLines(x.text)
+	lines := x.lines
 	for li, ln := range lines {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		m := postSignature.FindStringSubmatch(ln.s)
 		if m == nil {
 			continue
@@ -168,7 +224,7 @@ func (x *extractor) posts() []Candidate {
 			c.ByteOffset = ln.start
 			c.Speaker, c.Handle, c.Said, c.Medium = "", "", "", ""
 			c.Reason = "a post signature with no text above it that fits in one post: find the post's text by hand"
-			c.Offset = utf8.RuneCountInString(x.text[:c.ByteOffset])
+			c.Offset = x.runeOffset(c.ByteOffset)
 			out = append(out, c)
 			continue
 		}
@@ -178,7 +234,7 @@ func (x *extractor) posts() []Candidate {
 		}
 		c.Quote = strings.Join(parts, " ")
 		c.ByteOffset = lines[first].start + (len(lines[first].s) - len(strings.TrimLeft(lines[first].s, " \t")))
-		c.Offset = utf8.RuneCountInString(x.text[:c.ByteOffset])
+		c.Offset = x.runeOffset(c.ByteOffset)
 		c.Role = x.roleOf(c.Speaker)
 		c.Fragment = x.fragmentAt(c.Quote, c.ByteOffset)
 		if c.Fragment {
@@ -186,16 +242,19 @@ func (x *extractor) posts() []Candidate {
 		}
 		out = append(out, c)
 	}
-	return out
+	return out, nil
 }
 
+// inPost reports whether byte offset off falls in an embedded post.
 func (x *extractor) inPost(off int) bool {
-	for _, s := range x.postSpan {
-		if off >= s[0] && off < s[1] {
-			return true
+	// The spans are in order and apart: the last that starts at or before off.
+	i, _ := slices.BinarySearchFunc(x.postSpan, off, func(s [2]int, off int) int {
+		if s[0] <= off {
+			return -1
 		}
-	}
-	return false
+		return 1
+	})
+	return i > 0 && off < x.postSpan[i-1][1]
 }
 
 type line struct {
@@ -218,15 +277,10 @@ func splitLines(text string) []line {
 }
 
 // fragmentAt applies the dataset's fragment rule to quote found at byte offset off.
+// It reads the text at that offset only, however often the words recur.
 func (x *extractor) fragmentAt(quote string, off int) bool {
-	ms := x.folded.Find(quote)
-	for _, m := range ms {
-		if x.folded.OrigOffset(m.Start) == off {
-			return x.folded.Fragment(m)
-		}
-	}
-	if len(ms) > 0 {
-		return x.folded.Fragment(ms[0])
+	if m, ok := x.folded.At(off, quote); ok {
+		return x.folded.Fragment(m)
 	}
 	return true
 }
@@ -240,10 +294,11 @@ func (x *extractor) candidate(q quoteSpan) (Candidate, bool) {
 	}
 	lead := len(words) - len(strings.TrimLeft(words, " \t"))
 	c := Candidate{ByteOffset: q.start + lead}
-	c.Offset = utf8.RuneCountInString(x.text[:c.ByteOffset])
+	c.Offset = x.runeOffset(c.ByteOffset)
 	sStart, sEnd := x.sentence(q)
 	before := x.text[sStart:q.open]
 	after := x.text[q.close:sEnd]
+	x.win = window{line: q.line, before: sStart, after: q.close}
 
 	// Whether the words are whole sentences decides how a comma before the
 	// closing mark is given.
@@ -272,12 +327,11 @@ func (x *extractor) candidate(q quoteSpan) (Candidate, bool) {
 			}
 		}
 	}
-	clause := before + " " + after
 	if c.Said == "" {
-		c.Said = dateWords(clause)
+		c.Said = x.dateWords(before, after)
 	}
 	if c.Medium == "" {
-		c.Medium = mediumOf(clause)
+		c.Medium = x.mediumOf(before, after)
 	}
 	// Context: the sentence around the quote, from the speaker's name when the
 	// sentence names them before it.
@@ -293,26 +347,105 @@ func (x *extractor) candidate(q quoteSpan) (Candidate, bool) {
 	return c, true
 }
 
+// maxWindow bounds, in characters, the words read on either side of a quotation
+// for its attribution and context: the dataset's limit on a context, so no
+// context a fact could hold is cut, and a sentence as long as a whole document
+// costs no more than an ordinary one.
+const maxWindow = facts.MaxContextChars
+
 // sentence returns the byte range of the sentence that holds quotation q, within
-// its line: sentence ends inside other quotations do not count.
+// its line and at most maxWindow characters either side of it: sentence ends
+// inside other quotations do not count.
 func (x *extractor) sentence(q quoteSpan) (int, int) {
-	lineStart := strings.LastIndexByte(x.text[:q.open], '\n') + 1
-	lineEnd := strings.IndexByte(x.text[q.close:], '\n')
-	if lineEnd < 0 {
-		lineEnd = len(x.text)
-	} else {
-		lineEnd += q.close
+	ln := x.lines[q.line]
+	if x.boundsLine != q.line {
+		x.boundsLine, x.bounds = q.line, x.boundaries(q.line)
 	}
-	start, end := lineStart, lineEnd
-	for _, b := range x.boundaries(lineStart, lineEnd) {
-		if b <= q.open {
-			start = b
-		}
-		if b >= q.close && b < end {
-			end = b
-		}
+	start, end := ln.start, ln.start+len(ln.s)
+	// The last boundary at or before the opening mark, the first at or after the close.
+	i, _ := slices.BinarySearch(x.bounds, q.open+1)
+	if i > 0 {
+		start = x.bounds[i-1]
 	}
-	return start, end
+	if j, _ := slices.BinarySearch(x.bounds, q.close); j < len(x.bounds) && x.bounds[j] < end {
+		end = x.bounds[j]
+	}
+	return max(start, x.windowStart(q.open)), min(end, x.windowEnd(q.close))
+}
+
+// windowStart returns where the maxWindow characters before byte offset off
+// start, moved on to the next word when that cuts one.
+func (x *extractor) windowStart(off int) int {
+	p := off
+	for n := 0; n < maxWindow && p > 0; n++ {
+		_, size := utf8.DecodeLastRuneInString(x.text[:p])
+		p -= size
+	}
+	if p == 0 {
+		return 0
+	}
+	if i := strings.IndexFunc(x.text[p:off], unicode.IsSpace); i >= 0 {
+		return p + i
+	}
+	return off
+}
+
+// windowEnd returns where the maxWindow characters after byte offset off end,
+// moved back to the end of the last whole word when that cuts one.
+func (x *extractor) windowEnd(off int) int {
+	p := off
+	for n := 0; n < maxWindow && p < len(x.text); n++ {
+		_, size := utf8.DecodeRuneInString(x.text[p:])
+		p += size
+	}
+	if p == len(x.text) {
+		return p
+	}
+	if i := strings.LastIndexFunc(x.text[off:p], unicode.IsSpace); i >= 0 {
+		return off + i
+	}
+	return off
+}
+
+// findIn returns the matches of re within s, the words before (at ==
+// x.win.before) or after (at == x.win.after) the quotation being read, as
+// re.FindAllStringSubmatchIndex(s, -1) gives them, offsets in s. The matches are
+// found once over the whole line, so the overlapping windows of many quotations
+// on one line cost no more than the line: unanchored patterns over the words
+// around a quotation go through here (an anchored one may run on the window).
+func (x *extractor) findIn(re *regexp.Regexp, at int, s string) [][]int {
+	if x.locsLine != x.win.line {
+		x.locsLine, x.locs = x.win.line, make(map[*regexp.Regexp][][]int)
+	}
+	locs, ok := x.locs[re]
+	if !ok {
+		ln := x.lines[x.win.line]
+		locs = re.FindAllStringSubmatchIndex(ln.s, -1)
+		for _, l := range locs {
+			for k := range l {
+				if l[k] >= 0 {
+					l[k] += ln.start
+				}
+			}
+		}
+		x.locs[re] = locs
+	}
+	i, _ := slices.BinarySearchFunc(locs, at, func(l []int, at int) int { return l[0] - at })
+	for i > 0 && locs[i-1][0] >= at {
+		i--
+	}
+	var out [][]int
+	for ; i < len(locs) && locs[i][1] <= at+len(s); i++ {
+		rel := make([]int, len(locs[i]))
+		for k, v := range locs[i] {
+			rel[k] = -1
+			if v >= 0 {
+				rel[k] = v - at
+			}
+		}
+		out = append(out, rel)
+	}
+	return out
 }
 
 // abbreviations end in a full stop that does not end a sentence.
@@ -320,18 +453,34 @@ var abbreviations = map[string]bool{"Dr": true, "Mr": true, "Mrs": true, "Ms": t
 	"Sen": true, "Rep": true, "Gov": true, "Prof": true, "Lt": true, "Col": true, "Capt": true, "No": true,
 	"vs": true, "Jr": true, "Sr": true, "Mt": true, "Inc": true, "Ltd": true, "Co": true}
 
-// boundaries returns the byte offsets in [lo, hi) where a sentence starts: after a
-// sentence mark (and any closing marks) and white space, outside quotations.
-func (x *extractor) boundaries(lo, hi int) []int {
+// boundaries returns the byte offsets in line li where a sentence starts, in
+// order: after a sentence mark (and any closing marks) and white space, outside
+// quotations.
+func (x *extractor) boundaries(li int) []int {
 	var out []int
 	s := x.text
+	lo, hi := x.lines[li].start, x.lines[li].start+len(x.lines[li].s)
+	// The line's quotations, in order: qi is the first that does not end before i.
+	qi, _ := slices.BinarySearchFunc(x.quotes, li, func(q quoteSpan, li int) int { return q.line - li })
+	inQuote := func(i int) bool {
+		for qi < len(x.quotes) && x.quotes[qi].line == li && x.quotes[qi].end <= i {
+			qi++
+		}
+		return qi < len(x.quotes) && x.quotes[qi].line == li && i >= x.quotes[qi].start && i < x.quotes[qi].end
+	}
 	for i := lo; i < hi; {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if !strings.ContainsRune(".!?।۔؟", r) || x.inQuote(i) {
+		if !strings.ContainsRune(".!?।۔؟", r) || inQuote(i) {
 			i += size
 			continue
 		}
-		if r == '.' && abbreviated(s[lo:i]) {
+		// The word before the full stop: an abbreviation is a few bytes long, so a
+		// few more than that, from a character's start, show it whole.
+		from := max(lo, i-16)
+		for from < i && !utf8.RuneStart(s[from]) {
+			from++
+		}
+		if r == '.' && abbreviated(s[from:i]) {
 			i += size
 			continue
 		}
@@ -376,15 +525,6 @@ func abbreviated(before string) bool {
 	return n == len(word) && unicode.IsUpper(r)
 }
 
-func (x *extractor) inQuote(off int) bool {
-	for _, q := range x.quotes {
-		if off >= q.start && off < q.end {
-			return true
-		}
-	}
-	return false
-}
-
 // attribution is what the words around a quotation say about who said it.
 type attribution struct {
 	phrase   string // the speaker as the sentence gives them (role and name), or ""
@@ -427,18 +567,23 @@ var pronouns = map[string]bool{"he": true, "she": true, "they": true, "it": true
 // opening mark, after the rest from the closing mark.
 func (x *extractor) attribute(before, after string) attribution {
 	trimmedBefore := strings.TrimSpace(before)
-	// X was quoted … as saying: “…”
-	if m := attributionRE().beforeQuoted.FindStringSubmatchIndex(before); m != nil {
-		return x.subject(before, m[2], m[3], "X was quoted … as saying: “…”")
+	// X was quoted … as saying: “…” (the pattern runs only where the words end so).
+	if strings.HasSuffix(strings.TrimRight(before, " \t:,"), "saying") {
+		if m := attributionRE().beforeQuoted.FindStringSubmatchIndex(before); m != nil {
+			return x.subject(before, m[2], m[3], "X was quoted … as saying: “…”")
+		}
 	}
 	// According to X, “…”
-	if m := attributionRE().beforeAccording.FindStringSubmatchIndex(before); m != nil {
+	if ms := x.findIn(attributionRE().beforeAccording, x.win.before, before); len(ms) > 0 {
+		m := ms[0]
 		return attribution{phrase: strings.TrimSpace(before[m[2]:m[3]]), nameAt: m[2], inBefore: true, form: "according to X"}
 	}
 	// X said / told … / has condemned … as / emphasised the need for “…”
 	if trimmedBefore != "" {
-		before := blankAppositives(before)
-		locs := attributionRE().speechVerb.FindAllStringIndex(before, -1)
+		before, aside := x.blankAppositives(before)
+		locs := slices.DeleteFunc(x.findIn(attributionRE().speechVerb, x.win.before, before), func(v []int) bool {
+			return slices.ContainsFunc(aside, func(a []int) bool { return v[0] >= a[0] && v[1] <= a[1] })
+		})
 		if len(locs) > 0 {
 			verb := before[locs[0][0]:locs[0][1]]
 			a := x.subject(before, -1, locs[0][0], "X "+verb+" … “…”")
@@ -486,9 +631,21 @@ func (x *extractor) attribute(before, after string) attribution {
 // wrote the play in 2019,".
 var appositive = regexp.MustCompile(`,\s+(?:who|which|whose)\b[^,]*,`)
 
-// blankAppositives replaces appositive clauses with spaces, keeping every offset.
-func blankAppositives(s string) string {
-	return appositive.ReplaceAllStringFunc(s, func(m string) string { return strings.Repeat(" ", len(m)) })
+// blankAppositives replaces the appositive clauses of before (the words before
+// the quotation being read) with spaces, keeping every offset, and returns where
+// they were.
+func (x *extractor) blankAppositives(before string) (string, [][]int) {
+	aside := x.findIn(appositive, x.win.before, before)
+	if len(aside) == 0 {
+		return before, nil
+	}
+	b := []byte(before)
+	for _, a := range aside {
+		for i := a[0]; i < a[1]; i++ {
+			b[i] = ' '
+		}
+	}
+	return string(b), aside
 }
 
 // trimFullStop drops a sentence's full stop from the end of a name ("Ilse Marr."),
@@ -721,7 +878,7 @@ func joinReason(a, b string) string {
 // fullNames returns the distinct longer names in the text that end in surname.
 func (x *extractor) fullNames(surname string) []nameUse {
 	var out []nameUse
-	for _, n := range x.names {
+	for _, n := range x.bySurname[surname] {
 		if n.name != surname && strings.HasSuffix(n.name, " "+surname) &&
 			!slices.ContainsFunc(out, func(o nameUse) bool { return o.name == n.name }) {
 			out = append(out, n)
@@ -739,12 +896,11 @@ func (x *extractor) roleOf(name string) string {
 	fields := strings.Fields(name)
 	surname := fields[len(fields)-1]
 	var roles []string
-	for _, n := range x.names {
+	for _, n := range x.bySurname[surname] {
 		if n.role == "" {
 			continue
 		}
-		nf := strings.Fields(n.name)
-		if nf[len(nf)-1] == surname && !slices.Contains(roles, n.role) {
+		if !slices.Contains(roles, n.role) {
 			roles = append(roles, n.role)
 		}
 	}
@@ -770,9 +926,12 @@ var namePhrase = sync.OnceValue(func() *regexp.Regexp {
 
 // findNames collects the names the text gives with a role in front of them
 // ("External Affairs Minister S Jaishankar") and the two-word names it gives.
-func (x *extractor) findNames() []nameUse {
+func (x *extractor) findNames(ctx context.Context) ([]nameUse, error) {
 	var out []nameUse
-	for _, ln := range splitLines(x.text) {
+	for _, ln := range x.lines {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		for _, m := range namePhrase().FindAllString(ln.s, -1) {
 			words := strings.Fields(m)
 			for len(words) > 0 && (connectors[strings.ToLower(words[0])] || !startsUpper(words[0])) {
@@ -791,7 +950,7 @@ func (x *extractor) findNames() []nameUse {
 			out = append(out, nameUse{name: strings.TrimRight(name, ".,"), role: role})
 		}
 	}
-	return out
+	return out, nil
 }
 
 func sameSpeaker(a, b string) bool {
@@ -808,9 +967,16 @@ var (
 		weekday + `(?: (?:morning|afternoon|evening|night))?|(?:this|last|yesterday) (?:morning|afternoon|evening|night)|yesterday|today|tonight)\b`)
 )
 
-// dateWords returns the first date words of an attribution clause, as given.
-func dateWords(clause string) string {
-	return dateWordsRE.FindString(clause)
+// dateWords returns the first date words around the quotation being read, as
+// given: in before, else in after.
+func (x *extractor) dateWords(before, after string) string {
+	if m := x.findIn(dateWordsRE, x.win.before, before); len(m) > 0 {
+		return before[m[0][0]:m[0][1]]
+	}
+	if m := x.findIn(dateWordsRE, x.win.after, after); len(m) > 0 {
+		return after[m[0][0]:m[0][1]]
+	}
+	return ""
 }
 
 var media = []struct {
@@ -824,10 +990,11 @@ var media = []struct {
 	{regexp.MustCompile(`(?i)\bstatement\b`), facts.Statement},
 }
 
-// mediumOf says how an attribution clause says the words were delivered.
-func mediumOf(clause string) facts.Medium {
+// mediumOf says how the words around the quotation being read say it was
+// delivered.
+func (x *extractor) mediumOf(before, after string) facts.Medium {
 	for _, m := range media {
-		if m.re.MatchString(clause) {
+		if len(x.findIn(m.re, x.win.before, before)) > 0 || len(x.findIn(m.re, x.win.after, after)) > 0 {
 			return m.m
 		}
 	}

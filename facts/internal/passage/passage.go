@@ -5,6 +5,7 @@
 package passage
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -279,4 +280,21 @@ func (t Text) endsSentence(m Match) bool {
 // Span returns the original text of folded offsets [start, end).
 func (t Text) Span(start, end int) string {
 	return t.Orig[t.OrigOffset(start):t.OrigOffset(end)]
+}
+
+// At returns the match of quote that starts at byte offset orig of the original
+// text (or at the first folded character after it), if quote is there and starts
+// and ends on word boundaries. It reads only the text at that place, however often
+// the words recur elsewhere.
+func (t Text) At(orig int, quote string) (Match, bool) {
+	q := FoldString(quote)
+	if q == "" {
+		return Match{}, false
+	}
+	// off is in order: the first folded byte that comes from orig or after it.
+	i, _ := slices.BinarySearch(t.off[:len(t.off)-1], int32(orig))
+	if !strings.HasPrefix(t.Folded[i:], q) || !t.boundary(i, i+len(q)) {
+		return Match{}, false
+	}
+	return Match{Start: i, End: i + len(q)}, true
 }
