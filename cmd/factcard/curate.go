@@ -83,10 +83,17 @@ func readSourceFile(path string) ([]byte, error) {
 	}
 	data, err := curate.ReadAllLimited(fh, facts.MaxDocumentBytes, path)
 	if err != nil {
+		var inErr *curate.InputError
+		if errors.As(err, &inErr) {
+			return nil, &curate.InputError{Msg: inErr.Msg + ": give the article's own text, without the rest of the page it was on"}
+		}
 		return nil, err
 	}
 	if !utf8.Valid(data) {
 		return nil, &curate.InputError{Msg: fmt.Sprintf("%s is not UTF-8 text: save the source as plain UTF-8 text", path)}
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &curate.InputError{Msg: fmt.Sprintf("%s is empty: save the article's text in it first", path)}
 	}
 	return data, nil
 }

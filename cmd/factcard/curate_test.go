@@ -406,11 +406,21 @@ func TestExtractCommand(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("caf\xe9"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	empty := filepath.Join(dir, "empty.txt")
+	if err := os.WriteFile(empty, []byte(" \n\t\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	huge := filepath.Join(dir, "huge.txt")
+	if err := os.WriteFile(huge, bytes.Repeat([]byte("a"), facts.MaxDocumentBytes+1), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range []struct {
 		name string
 		args []string
 		want string
 	}{
+		{"an empty file", []string{empty}, "is empty: save the article's text"},
+		{"over the size limit", []string{huge}, "give the article's own text"},
 		{"no file", nil, "extract takes exactly one FILE"},
 		{"two files", []string{source, source}, "extract takes exactly one FILE"},
 		{"a missing file", []string{filepath.Join(dir, "missing.txt")}, "does not exist"},
