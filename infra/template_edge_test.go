@@ -27,6 +27,7 @@ var edgeChecks = []edgeCheck{
 	{"trust-forwarded-only-behind-cdn", checkTrustForwarded},
 	{"create-only-card-writes", checkCreateOnly},
 	{"list-cards-prefix-only", checkListPrefix},
+	{"published-dataset-immutable", checkDatasetImmutable},
 	{"throttling", checkThrottling},
 }
 
@@ -245,35 +246,6 @@ func checkCreateOnly(r reporter, doc map[string]any) {
 	}
 }
 
-// checkListPrefix: s3:ListBucket, there only so that a missing card is a 404 and not
-// a 403, is limited to the keys under the cards/ prefix, after the KeyPrefix
-// parameter that the store puts in front of every key. The condition is
-// StringLikeIfExists: S3 checks ListBucket for a GetObject of a missing key, and that
-// request has no s3:prefix, so a plain StringLike would turn every missing card into
-// a 403 again.
-func checkListPrefix(r reporter, doc map[string]any) {
-	byFn := functionStatementsRaw(doc)
-	for _, fn := range slices.Sorted(maps.Keys(byFn)) {
-		for _, st := range byFn[fn] {
-			if st["Effect"] != "Allow" || !slices.Contains(strs(st["Action"]), "s3:ListBucket") {
-				continue
-			}
-			if at(st, "Condition", "StringLike", "s3:prefix") != nil {
-				r.Errorf("%s: statement %v limits s3:ListBucket with StringLike s3:prefix; a GetObject of a missing card has no prefix, so S3 would answer 403: want StringLikeIfExists", fn, st["Sid"])
-			}
-			prefixes := list(at(st, "Condition", "StringLikeIfExists", "s3:prefix"))
-			if len(prefixes) == 0 {
-				r.Errorf("%s: statement %v allows s3:ListBucket on the whole bucket, want Condition StringLikeIfExists s3:prefix ${KeyPrefix}cards/*", fn, st["Sid"])
-			}
-			for _, p := range prefixes {
-				if sub, _ := at(p, "Fn::Sub").(string); sub != "${KeyPrefix}cards/*" {
-					r.Errorf("%s: statement %v lists prefix %s, want !Sub \"${KeyPrefix}cards/*\"", fn, st["Sid"], jsonOf(p))
-				}
-			}
-		}
-	}
-}
-
 // numberParameter checks that the template has a Number parameter name with a
 // positive default and a minimum of at least min.
 func numberParameter(r reporter, doc map[string]any, name string, min float64) {
@@ -360,12 +332,37 @@ var edgeMutations = []struct {
 			}
 		}
 	}},
-	{"ListBucket prefix without IfExists", "list-cards-prefix-only", func(doc map[string]any) {
-		for _, st := range functionStatementsRaw(doc)["ApiFunction"] {
-			if st["Sid"] == "TellMissingCardsFromForbidden" {
+	{"ListBucket prefix with IfExists (issue 21: lists the whole bucket)", "list-cards-prefix-only", func(doc map[string]any) {
+		for _, st := range functionStatementsRaw(doc)["GenerateFunction"] {
+			if st["Sid"] == "TellMissingCardsFromForbidden" || st["Sid"] == "ListCards" {
 				cond := st["Condition"].(map[string]any)
-				cond["StringLike"] = cond["StringLikeIfExists"]
-				delete(cond, "StringLikeIfExists")
+				for _, op := range []string{"StringLike", "StringLikeIfExists"} {
+					if v, ok := cond[op]; ok {
+						delete(cond, op)
+						cond["StringLikeIfExists"] = v
+					}
+				}
+			}
+		}
+	}},
+	{"dataset overwrite not denied (issue 21)", "published-dataset-immutable", func(doc map[string]any) {
+		pd := at(doc, "Resources", "CardBucketPolicy", "Properties", "PolicyDocument").(map[string]any)
+		pd["Statement"] = list(pd["Statement"])[:1]
+	}},
+	{"dataset delete not denied", "published-dataset-immutable", func(doc map[string]any) {
+		pd := at(doc, "Resources", "CardBucketPolicy", "Properties", "PolicyDocument").(map[string]any)
+		var keep []any
+		for _, st := range list(pd["Statement"]) {
+			if !slices.Contains(strs(at(st, "Action")), "s3:DeleteObject") {
+				keep = append(keep, st)
+			}
+		}
+		pd["Statement"] = keep
+	}},
+	{"dataset PutObject denied only with a wrong If-None-Match", "published-dataset-immutable", func(doc map[string]any) {
+		for _, st := range list(at(doc, "Resources", "CardBucketPolicy", "Properties", "PolicyDocument", "Statement")) {
+			if slices.Contains(strs(at(st, "Action")), "s3:PutObject") {
+				st.(map[string]any)["Condition"] = map[string]any{"StringNotEquals": map[string]any{"s3:if-none-match": "*"}, "Null": map[string]any{"s3:if-none-match": "false"}}
 			}
 		}
 	}},
