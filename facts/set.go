@@ -61,57 +61,57 @@ func (d *Dataset) List(_ context.Context, cursor string, limit int) (Page, error
 	}
 	start := 0
 	if cursor != "" {
-		c, err := parseCursor(cursor)
-		if err != nil || c.shard != 0 || c.offset < 1 || c.offset >= len(d.facts) {
+		c, err := ParseCursor(cursor)
+		if err != nil || c.Shard != 0 || c.Offset < 1 || c.Offset >= len(d.facts) {
 			return Page{}, fmt.Errorf("cursor: %w", ErrBadPage)
 		}
-		start = c.offset
+		start = c.Offset
 	}
 	end := min(start+limit, len(d.facts))
 	p := Page{Facts: append([]Fact(nil), d.facts[start:end]...)}
 	if end < len(d.facts) {
-		p.Next = pageCursor{offset: end}.String()
+		p.Next = Cursor{Offset: end}.String()
 	}
 	return p, nil
 }
 
-// pageCursor is where a page starts: a shard and an offset within it. The embedded
+// Cursor is where a page starts: a shard and an offset within it. The embedded
 // dataset is one shard. It is sent to clients base64url-encoded, so they treat it as
 // opaque.
-type pageCursor struct {
-	shard, offset int
+type Cursor struct {
+	Shard, Offset int
 }
 
 const cursorPrefix = "c1."
 
 // String encodes the cursor.
-func (c pageCursor) String() string {
-	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%s%d.%d", cursorPrefix, c.shard, c.offset))
+func (c Cursor) String() string {
+	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%s%d.%d", cursorPrefix, c.Shard, c.Offset))
 }
 
-// parseCursor decodes a cursor made by pageCursor.String, rejecting anything else.
-func parseCursor(s string) (pageCursor, error) {
+// ParseCursor decodes a cursor made by Cursor.String, rejecting anything else.
+func ParseCursor(s string) (Cursor, error) {
 	if len(s) > 64 {
-		return pageCursor{}, errors.New("cursor too long")
+		return Cursor{}, errors.New("cursor too long")
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
-		return pageCursor{}, errors.New("cursor is not base64url")
+		return Cursor{}, errors.New("cursor is not base64url")
 	}
 	rest, ok := strings.CutPrefix(string(raw), cursorPrefix)
 	if !ok {
-		return pageCursor{}, errors.New("cursor of an unknown kind")
+		return Cursor{}, errors.New("cursor of an unknown kind")
 	}
 	a, b, ok := strings.Cut(rest, ".")
 	if !ok {
-		return pageCursor{}, errors.New("cursor without an offset")
+		return Cursor{}, errors.New("cursor without an offset")
 	}
 	shard, err1 := strconv.Atoi(a)
 	offset, err2 := strconv.Atoi(b)
 	if err1 != nil || err2 != nil || shard < 0 || offset < 0 || strconv.Itoa(shard) != a || strconv.Itoa(offset) != b {
-		return pageCursor{}, errors.New("cursor with a malformed position")
+		return Cursor{}, errors.New("cursor with a malformed position")
 	}
-	return pageCursor{shard: shard, offset: offset}, nil
+	return Cursor{Shard: shard, Offset: offset}, nil
 }
 
 // Sharded is a Set split into shards that can be read one at a time: a published
@@ -126,5 +126,3 @@ type Sharded interface {
 	// reading it.
 	ShardLen(key string) (int, error)
 }
-
-var _ Sharded = (*Published)(nil)

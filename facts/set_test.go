@@ -80,10 +80,10 @@ func TestDatasetListBadPage(t *testing.T) {
 		{"negative limit", "", -1},
 		{"not base64", "!!!", 10},
 		{"other text", "aGVsbG8", 10},
-		{"past the end", pageCursor{offset: d.Len()}.String(), 10},
-		{"far past the end", pageCursor{offset: 1 << 30}.String(), 10},
-		{"another shard", pageCursor{shard: 1, offset: 1}.String(), 10},
-		{"offset zero", pageCursor{offset: 0}.String(), 10},
+		{"past the end", Cursor{Offset: d.Len()}.String(), 10},
+		{"far past the end", Cursor{Offset: 1 << 30}.String(), 10},
+		{"another shard", Cursor{Shard: 1, Offset: 1}.String(), 10},
+		{"offset zero", Cursor{Offset: 0}.String(), 10},
 		{"padded", p.Next + "=", 10},
 		{"too long", strings.Repeat("A", 100), 10},
 	} {
@@ -94,15 +94,15 @@ func TestDatasetListBadPage(t *testing.T) {
 }
 
 func TestCursorRoundTrip(t *testing.T) {
-	for _, c := range []pageCursor{{0, 1}, {0, 499}, {4095, 0}, {17, 243}} {
-		got, err := parseCursor(c.String())
+	for _, c := range []Cursor{{0, 1}, {0, 499}, {4095, 0}, {17, 243}} {
+		got, err := ParseCursor(c.String())
 		if err != nil || got != c {
-			t.Errorf("parseCursor(%v.String()) = %v, %v; want %v", c, got, err, c)
+			t.Errorf("ParseCursor(%v.String()) = %v, %v; want %v", c, got, err, c)
 		}
 	}
 	for _, s := range []string{"", "YzEuMDE", "YzEuLTEuMg", "YzEuMS4wMQ"} { // "", c1.01, c1.-1.2, c1.1.01
-		if c, err := parseCursor(s); err == nil {
-			t.Errorf("parseCursor(%q) = %v; want an error", s, c)
+		if c, err := ParseCursor(s); err == nil {
+			t.Errorf("ParseCursor(%q) = %v; want an error", s, c)
 		}
 	}
 }

@@ -151,6 +151,15 @@ func (f Fact) problems() []fieldProblem {
 	return ps
 }
 
+// Validate reports the first problem with s, naming the field ("source.url: …");
+// nil if s is well formed. Dataset loading reports all of them.
+func (s Source) Validate() error {
+	if ps := s.problems(); len(ps) > 0 {
+		return fmt.Errorf("source.%s: %s", ps[0].Field, ps[0].Message)
+	}
+	return nil
+}
+
 func (s Source) problems() []fieldProblem {
 	var ps []fieldProblem
 	add := func(field, format string, args ...any) {

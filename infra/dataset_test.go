@@ -12,6 +12,7 @@ import (
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/facts/factstest"
+	"github.com/factcard/factcard/facts/published"
 	"github.com/factcard/factcard/functions/dataset"
 	"github.com/factcard/factcard/functions/storage/s3store"
 	"github.com/factcard/factcard/functions/testsupport/s3server"
@@ -25,7 +26,7 @@ func publishSynthetic(t *testing.T, srv *s3server.Server, bucket string, n int) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := facts.Pack(d, docs)
+	b, err := published.Pack(d, docs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,20 +46,20 @@ func TestDamagedShardOnLambda(t *testing.T) {
 	bucket := srv.CreateBucket(t, "")
 	client := srv.Client(t)
 	d, u := publishSynthetic(t, srv, bucket, 1200)
-	shards := len(listKeys(t, client, bucket, facts.ShardsPrefix(u.Root, u.Version)))
+	shards := len(listKeys(t, client, bucket, published.ShardsPrefix(u.Root, u.Version)))
 	if shards < 2 {
 		t.Fatalf("%d shards; the test needs two or more", shards)
 	}
 	var damaged, sound string
 	for _, f := range d.All() {
-		switch facts.ShardOf(f.ID, shards) {
+		switch published.ShardOf(f.ID, shards) {
 		case 1:
 			damaged = cmp.Or(damaged, f.ID)
 		case 0:
 			sound = cmp.Or(sound, f.ID)
 		}
 	}
-	key := facts.ShardKey(u.Root, u.Version, 1, shards)
+	key := published.ShardKey(u.Root, u.Version, 1, shards)
 	out, err := client.GetObject(context.Background(), &s3.GetObjectInput{Bucket: &bucket, Key: &key})
 	if err != nil {
 		t.Fatal(err)

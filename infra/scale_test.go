@@ -37,8 +37,8 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/facts/factstest"
+	"github.com/factcard/factcard/facts/published"
 	"github.com/factcard/factcard/functions/cards"
 	"github.com/factcard/factcard/functions/dataset"
 	"github.com/factcard/factcard/functions/storage/s3store"
@@ -175,7 +175,7 @@ func simulate(t *testing.T, srv *s3server.Server, rie, cli, api, generate string
 	if err != nil {
 		t.Fatalf("publish printed %q: %v", url, err)
 	}
-	shardKeys := listKeys(t, client, bucket, facts.ShardsPrefix(u.Root, u.Version))
+	shardKeys := listKeys(t, client, bucket, published.ShardsPrefix(u.Root, u.Version))
 	r.shards = len(shardKeys)
 	var shardBytes int64
 	for _, k := range shardKeys[:min(len(shardKeys), 16)] {

@@ -21,7 +21,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/facts/published"
 	"github.com/factcard/factcard/functions/cards"
 	"github.com/factcard/factcard/functions/dataset"
 )
@@ -384,7 +384,7 @@ func checkDistributedMap(r reporter, m *machine) {
 }
 
 // checkItemReader: the items are the objects under the published version's shards
-// prefix, the very prefix facts.ShardsPrefix names and the functions' FACTCARD_DATASET
+// prefix, the very prefix published.ShardsPrefix names and the functions' FACTCARD_DATASET
 // points at, for any key prefix.
 func checkItemReader(r reporter, m *machine) {
 	name, st, ok := theMap(r, m.def)
@@ -404,7 +404,7 @@ func checkItemReader(r reporter, m *machine) {
 		_, sst, _ := theMap(r, def)
 		bucket := at(sst, "ItemReader", "Parameters", "Bucket")
 		prefix, _ := at(sst, "ItemReader", "Parameters", "Prefix").(string)
-		want := facts.ShardsPrefix(s.keyPrefix+dataset.DefaultRoot, s.version)
+		want := published.ShardsPrefix(s.keyPrefix+dataset.DefaultRoot, s.version)
 		if bucket != "card-bucket" || prefix != want {
 			r.Errorf("%s with KeyPrefix %q: ItemReader lists s3://%v/%s, want s3://card-bucket/%s where 'factcard publish' puts the shards", name, s.keyPrefix, bucket, prefix, want)
 		}
@@ -424,7 +424,7 @@ func checkItemReader(r reporter, m *machine) {
 			r.Errorf("FACTCARD_DATASET with KeyPrefix %q resolves to %q: %v", s.keyPrefix, raw, err)
 			continue
 		}
-		if got := facts.ShardsPrefix(u.Root, u.Version); u.Bucket != "card-bucket" || got != want {
+		if got := published.ShardsPrefix(u.Root, u.Version); u.Bucket != "card-bucket" || got != want {
 			r.Errorf("FACTCARD_DATASET %s reads shards at %s, but the Map lists %s", raw, got, want)
 		}
 	}
@@ -570,7 +570,7 @@ func checkMachinePolicies(r reporter, m *machine) {
 			if slices.Contains(strs(at(st, "Action")), "s3:ListBucket") || at(st, "Action") == "s3:ListBucket" {
 				cond := at(st, "Condition", "StringLike", "s3:prefix")
 				got, err := m.resolve(cond, sample{keyPrefix: "prod/", version: strings.Repeat("e", 20)})
-				want := facts.ShardsPrefix("prod/facts", strings.Repeat("e", 20)) + "*"
+				want := published.ShardsPrefix("prod/facts", strings.Repeat("e", 20)) + "*"
 				if err != nil || got != want {
 					r.Errorf("%s: ListBucket only for prefix %q, want %q (%v)", stateMachineID, got, want, err)
 				}

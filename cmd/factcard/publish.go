@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/facts/published"
 	"github.com/factcard/factcard/functions/config"
 	"github.com/factcard/factcard/functions/dataset"
 	"github.com/factcard/factcard/render"
@@ -106,13 +107,13 @@ func normalizedPrefix(p string) string {
 // for publishing in a temporary file, so that a million facts fit in a few
 // hundred megabytes of memory; cleanup removes that file once the bundle is
 // written.
-func packForPublish(file, sources string, check func(int, facts.Fact)) (b *facts.Bundle, name string, cleanup func(), err error) {
+func packForPublish(file, sources string, check func(int, facts.Fact)) (b *published.Bundle, name string, cleanup func(), err error) {
 	if file == "" {
 		if sources != "" {
 			return nil, "", nil, usagef("--sources goes with --dataset: the embedded dataset carries its own documents")
 		}
 		data := facts.EmbeddedDataset()
-		b, err := facts.PackFile(bytes.NewReader(data), int64(len(data)), facts.SourceDocuments(), facts.PackOptions{Check: check})
+		b, err := published.PackFile(bytes.NewReader(data), int64(len(data)), facts.SourceDocuments(), published.PackOptions{Check: check})
 		return b, "embedded dataset", func() {}, err
 	}
 	if sources == "" {
@@ -132,7 +133,7 @@ func packForPublish(file, sources string, check func(int, facts.Fact)) (b *facts
 	if err != nil {
 		return nil, "", nil, err
 	}
-	b, err = facts.PackFile(r, size, os.DirFS(sources), facts.PackOptions{Spill: spill, Check: check})
+	b, err = published.PackFile(r, size, os.DirFS(sources), published.PackOptions{Spill: spill, Check: check})
 	if err != nil {
 		spill.Close()
 		return nil, "", nil, err

@@ -5,16 +5,17 @@ import (
 	"fmt"
 
 	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/facts/published"
 )
 
-// Bundle is Dataset packed for publishing (facts.Pack): n synthetic facts and
+// Bundle is Dataset packed for publishing (published.Pack): n synthetic facts and
 // their bundle.
-func Bundle(n int) (*facts.Dataset, *facts.Bundle, error) {
+func Bundle(n int) (*facts.Dataset, *published.Bundle, error) {
 	d, docs, err := Dataset(n)
 	if err != nil {
 		return nil, nil, err
 	}
-	b, err := facts.Pack(d, docs)
+	b, err := published.Pack(d, docs)
 	if err != nil {
 		return nil, nil, fmt.Errorf("pack %d synthetic facts: %w", n, err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/facts/factstest"
+	"github.com/factcard/factcard/facts/published"
 	"github.com/factcard/factcard/functions/dataset"
 	"github.com/factcard/factcard/functions/storage"
 	"github.com/factcard/factcard/functions/storage/storagetest"
@@ -17,7 +18,7 @@ import (
 
 // publishedFixture publishes n synthetic facts (generated text, not quotes) to an
 // in-memory store and returns the opened version.
-func publishedFixture(t testing.TB, n int) *facts.Published {
+func publishedFixture(t testing.TB, n int) *published.Dataset {
 	t.Helper()
 	_, b, err := factstest.Bundle(n)
 	if err != nil {
@@ -44,7 +45,7 @@ func TestGenerateShard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key := facts.ShardKey("facts", p.Version(), 1, p.Shards())
+	key := published.ShardKey("facts", p.Version(), 1, p.Shards())
 	inShard, err := p.ShardFacts(t.Context(), key)
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +60,7 @@ func TestGenerateShard(t *testing.T) {
 	}
 	for _, k := range mem.Keys() {
 		id := strings.Split(k, "/")[len(strings.Split(k, "/"))-2]
-		if facts.ShardOf(id, p.Shards()) != 1 {
+		if published.ShardOf(id, p.Shards()) != 1 {
 			t.Errorf("stored %s, a card of another shard", k)
 		}
 	}
@@ -71,14 +72,14 @@ func TestGenerateShard(t *testing.T) {
 
 func TestGenerateShardRefused(t *testing.T) {
 	p := publishedFixture(t, 600)
-	key := facts.ShardKey("facts", p.Version(), 0, p.Shards())
+	key := published.ShardKey("facts", p.Version(), 0, p.Shards())
 	for _, tc := range []struct {
 		name string
 		set  facts.Set
 		req  GenerateRequest
 		want string
 	}{
-		{"another version", p, GenerateRequest{Shard: facts.ShardKey("facts", strings.Repeat("0", 20), 0, p.Shards())}, "another dataset version"},
+		{"another version", p, GenerateRequest{Shard: published.ShardKey("facts", strings.Repeat("0", 20), 0, p.Shards())}, "another dataset version"},
 		{"not a shard", p, GenerateRequest{Shard: "facts/" + p.Version() + "/manifest.json"}, "another dataset version"},
 		{"ids and shard", p, GenerateRequest{Shard: key, IDs: []string{"x"}}, "not both"},
 		{"embedded dataset", facts.Default(), GenerateRequest{Shard: key}, "not a published one"},
@@ -132,7 +133,7 @@ func TestGenerateShardOfALargeDataset(t *testing.T) {
 	if err := svc.CheckGenerate(GenerateRequest{}); !errors.Is(err, ErrRequestTooLarge) {
 		t.Errorf("all of %d facts: %v, want ErrRequestTooLarge", p.Len(), err)
 	}
-	key := facts.ShardKey("facts", p.Version(), 0, p.Shards())
+	key := published.ShardKey("facts", p.Version(), 0, p.Shards())
 	if err := svc.CheckGenerate(GenerateRequest{Shard: key}); err != nil {
 		t.Errorf("one shard of %d: %v", p.Shards(), err)
 	}
@@ -163,7 +164,7 @@ func (c *countingLister) List(ctx context.Context, prefix string) ([]string, err
 // cards with one List, not a Head each; when List fails it falls back to Head.
 func TestGenerateListsOncePerFact(t *testing.T) {
 	p := publishedFixture(t, 600)
-	key := facts.ShardKey("facts", p.Version(), 0, p.Shards())
+	key := published.ShardKey("facts", p.Version(), 0, p.Shards())
 	n, _ := p.ShardLen(key)
 	perFact := len(render.Sizes()) * len(render.Themes())
 	for _, tc := range []struct {

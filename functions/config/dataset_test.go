@@ -9,6 +9,7 @@ import (
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/facts/factstest"
+	"github.com/factcard/factcard/facts/published"
 	"github.com/factcard/factcard/functions/dataset"
 	"github.com/factcard/factcard/functions/storage/s3store"
 	"github.com/factcard/factcard/functions/testsupport/s3server"
@@ -85,7 +86,7 @@ func TestOpenFactsPublished(t *testing.T) {
 	}
 	c.Dataset = "s3://" + bucket + "/facts/" + strings.Repeat("f", 20)
 	_, err = c.OpenFacts(t.Context(), slog.New(slog.DiscardHandler))
-	if !errors.Is(err, facts.ErrNoVersion) || !strings.Contains(err.Error(), "FACTCARD_DATASET") || !strings.Contains(err.Error(), "factcard publish") {
+	if !errors.Is(err, published.ErrNoVersion) || !strings.Contains(err.Error(), "FACTCARD_DATASET") || !strings.Contains(err.Error(), "factcard publish") {
 		t.Errorf("unpublished version: err = %v; want ErrNoVersion naming FACTCARD_DATASET and how to publish", err)
 	}
 }

@@ -16,8 +16,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/facts/panicerr"
+	"github.com/factcard/factcard/facts/published"
 	"github.com/factcard/factcard/functions/storage"
 )
 
@@ -54,7 +54,7 @@ func ParseURL(raw string) (URL, error) {
 	if err := storage.ValidKey(u.Root); err != nil {
 		return URL{}, fmt.Errorf("dataset URL %q: prefix: %w", raw, err)
 	}
-	if !facts.ValidVersion(u.Version) {
+	if !published.ValidVersion(u.Version) {
 		return URL{}, fmt.Errorf("dataset URL %q: version %q is not 20 hex digits as 'factcard publish' prints", raw, u.Version)
 	}
 	return u, nil
@@ -82,7 +82,7 @@ func validBucket(b string) bool {
 const DefaultReadTimeout = 5 * time.Second
 
 // Blobs reads a published dataset's objects from a store: the adapter between
-// storage.Store and facts.Blobs.
+// storage.Store and published.Blobs.
 type Blobs struct {
 	// Store is the store the dataset is in, without a key prefix of its own.
 	Store storage.Store
@@ -90,9 +90,9 @@ type Blobs struct {
 	Timeout time.Duration
 }
 
-var _ facts.Blobs = Blobs{}
+var _ published.Blobs = Blobs{}
 
-// Get implements facts.Blobs.
+// Get implements published.Blobs.
 func (b Blobs) Get(ctx context.Context, key string) ([]byte, error) {
 	timeout := b.Timeout
 	if timeout <= 0 {
@@ -112,9 +112,9 @@ func (b Blobs) Get(ctx context.Context, key string) ([]byte, error) {
 
 // Open opens the published version u names, reading through store (a store of u's
 // bucket without a key prefix). It reads and checks the manifest only; see
-// facts.Published.
-func Open(ctx context.Context, u URL, store storage.Store, log *slog.Logger) (*facts.Published, error) {
-	p, err := facts.OpenPublished(ctx, facts.PublishedConfig{
+// published.Dataset.
+func Open(ctx context.Context, u URL, store storage.Store, log *slog.Logger) (*published.Dataset, error) {
+	p, err := published.Open(ctx, published.Config{
 		Blobs:   Blobs{Store: store},
 		Root:    u.Root,
 		Version: u.Version,
@@ -146,13 +146,13 @@ var ErrConflict = errors.New("a different object is already stored under the key
 const PublishConcurrency = 16
 
 // Publish writes a packed dataset into store under root (such as "facts"), every
-// object create-only. The objects of a bundle that facts.PackFile packed are built
+// object create-only. The objects of a bundle that published.PackFile packed are built
 // as they are written, PublishConcurrency at a time, so memory stays small. An object already there with the same bytes counts as
 // written (publishing is idempotent: the version is a content hash); one with other
 // bytes fails the publish with ErrConflict and is left as it was. The manifest is
 // written last and only when every other object is in place, so a version that can
 // be opened is complete.
-func Publish(ctx context.Context, store storage.Store, root string, b *facts.Bundle) (Result, error) {
+func Publish(ctx context.Context, store storage.Store, root string, b *published.Bundle) (Result, error) {
 	root = strings.Trim(root, "/")
 	if err := storage.ValidKey(root); err != nil {
 		return Result{}, fmt.Errorf("publish: root %q: %w", root, err)
@@ -218,7 +218,7 @@ func Publish(ctx context.Context, store storage.Store, root string, b *facts.Bun
 }
 
 // put creates one object, reporting whether it wrote it or found the same bytes.
-func put(ctx context.Context, store storage.Store, key string, o facts.BundleObject, version string) (bool, error) {
+func put(ctx context.Context, store storage.Store, key string, o published.BundleObject, version string) (bool, error) {
 	body, err := o.Bytes()
 	if err != nil {
 		return false, fmt.Errorf("prepare %s: %w", key, err)

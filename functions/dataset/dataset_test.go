@@ -13,6 +13,7 @@ import (
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/facts/factstest"
+	"github.com/factcard/factcard/facts/published"
 	"github.com/factcard/factcard/functions/dataset"
 	"github.com/factcard/factcard/functions/storage"
 	"github.com/factcard/factcard/functions/storage/s3store"
@@ -21,7 +22,7 @@ import (
 )
 
 // synthetic packs n synthetic facts (generated text, not quotes).
-func synthetic(t testing.TB, n int) (*facts.Dataset, *facts.Bundle) {
+func synthetic(t testing.TB, n int) (*facts.Dataset, *published.Bundle) {
 	t.Helper()
 	d, b, err := factstest.Bundle(n)
 	if err != nil {
@@ -198,13 +199,13 @@ func TestOnS3(t *testing.T) {
 	// Unknown version: a clear error at open.
 	other := u
 	other.Version = strings.Repeat("0", 20)
-	if _, err := dataset.Open(t.Context(), other, s3store.New(client, bucket, ""), nil); !errors.Is(err, facts.ErrNoVersion) || !strings.Contains(err.Error(), other.String()) {
+	if _, err := dataset.Open(t.Context(), other, s3store.New(client, bucket, ""), nil); !errors.Is(err, published.ErrNoVersion) || !strings.Contains(err.Error(), other.String()) {
 		t.Errorf("Open of an unknown version = %v, want ErrNoVersion naming %s", err, other)
 	}
 	// Damage one shard in the bucket: that shard's facts fail, the others are served.
 	victim := d.All()[0].ID
 	n := p.Shards()
-	key := "prod/" + facts.ShardKey("facts", res.Version, facts.ShardOf(victim, n), n)
+	key := "prod/" + published.ShardKey("facts", res.Version, published.ShardOf(victim, n), n)
 	raw := s3store.New(client, bucket, "")
 	fresh, err := dataset.Open(t.Context(), u, raw, nil)
 	if err != nil {
@@ -220,7 +221,7 @@ func TestOnS3(t *testing.T) {
 		t.Errorf("fact in a damaged shard = %v, want a read error", err)
 	}
 	for _, f := range d.All()[1:] {
-		if facts.ShardOf(f.ID, n) == facts.ShardOf(victim, n) {
+		if published.ShardOf(f.ID, n) == published.ShardOf(victim, n) {
 			continue
 		}
 		if _, err := fresh.Fact(t.Context(), f.ID); err != nil {

@@ -7,10 +7,10 @@ import (
 	"os"
 	"sync"
 
-	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/facts/published"
 )
 
-// SpillFile is a temporary file that holds the facts facts.PackFile has checked
+// SpillFile is a temporary file that holds the facts published.PackFile has checked
 // until they are published: about the size of the dataset file, on disk rather
 // than in memory. It is safe for concurrent use.
 type SpillFile struct {
@@ -20,7 +20,7 @@ type SpillFile struct {
 	name string // the file's name while it is still to be removed
 }
 
-var _ facts.Spill = (*SpillFile)(nil)
+var _ published.Spill = (*SpillFile)(nil)
 
 // NewSpillFile creates a spill file in dir, or in the system's temporary folder
 // when dir is empty. Where the system allows it, the file's name is removed at

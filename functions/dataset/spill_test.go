@@ -8,16 +8,16 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/facts/factstest"
+	"github.com/factcard/factcard/facts/published"
 	"github.com/factcard/factcard/functions/dataset"
 	"github.com/factcard/factcard/functions/storage"
 	"github.com/factcard/factcard/functions/storage/storagetest"
 )
 
 // packStreamed packs n synthetic facts (generated text, not quotes) with
-// facts.PackFile and a spill file in dir, closed when t ends.
-func packStreamed(t *testing.T, n int, dir string) (*facts.Bundle, fstest.MapFS) {
+// published.PackFile and a spill file in dir, closed when t ends.
+func packStreamed(t *testing.T, n int, dir string) (*published.Bundle, fstest.MapFS) {
 	t.Helper()
 	data, docs := factstest.Synthetic(n)
 	spill, err := dataset.NewSpillFile(dir)
@@ -29,7 +29,7 @@ func packStreamed(t *testing.T, n int, dir string) (*facts.Bundle, fstest.MapFS)
 			t.Error(err)
 		}
 	})
-	b, err := facts.PackFile(bytes.NewReader(data), int64(len(data)), docs, facts.PackOptions{Spill: spill})
+	b, err := published.PackFile(bytes.NewReader(data), int64(len(data)), docs, published.PackOptions{Spill: spill})
 	if err != nil {
 		t.Fatal(err)
 	}

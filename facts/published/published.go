@@ -1,4 +1,4 @@
-package facts
+package published
 
 import (
 	"bytes"
@@ -11,30 +11,31 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/factcard/factcard/facts"
 	"golang.org/x/sync/singleflight"
 )
 
 // Blobs reads the objects of a published dataset. The service passes its S3 store;
-// facts itself never talks to AWS. Implementations are safe for concurrent use.
+// this package itself never talks to AWS. Implementations are safe for concurrent use.
 type Blobs interface {
 	// Get returns the bytes stored under key, or an error wrapping fs.ErrNotExist
 	// when there is no such object.
 	Get(ctx context.Context, key string) ([]byte, error)
 }
 
-// Defaults of PublishedConfig.
+// Defaults of Config.
 const (
-	// DefaultCacheBytes bounds the shards a Published keeps in memory (their JSON
+	// DefaultCacheBytes bounds the shards a Dataset keeps in memory (their JSON
 	// and an offset a fact; facts are decoded when asked for): about 20 shards of
 	// 200 KB, the same memory at any dataset size. Lookups of random IDs in a large
 	// dataset miss any cache; it serves locality (a page, a popular fact's cards).
 	DefaultCacheBytes = 4 << 20
-	// DefaultMissCache bounds the unknown IDs a Published remembers.
+	// DefaultMissCache bounds the unknown IDs a Dataset remembers.
 	DefaultMissCache = 4096
 )
 
-// PublishedConfig configures OpenPublished.
-type PublishedConfig struct {
+// Config configures Open.
+type Config struct {
 	// Blobs reads the objects. Required.
 	Blobs Blobs
 	// Root is the key prefix the versions live under, such as "facts". Required.
@@ -50,13 +51,13 @@ type PublishedConfig struct {
 	Logger *slog.Logger
 }
 
-// Published is a published version of a dataset, read shard by shard from Blobs. It
+// Dataset is a published version of a dataset, read shard by shard from Blobs. It
 // reads only the manifest when it opens; a lookup reads the one shard that can hold
 // the ID, and keeps recently read shards in memory up to a bound, so memory does not
 // grow with the dataset. A shard that fails its hash or any check fails the lookups
 // that need it, never yields a wrong fact, and is read again on the next lookup.
 // It is safe for concurrent use.
-type Published struct {
+type Dataset struct {
 	blobs    Blobs
 	root     string
 	manifest shardIndex
@@ -66,15 +67,18 @@ type Published struct {
 	loads    singleflight.Group
 }
 
-var _ Set = (*Published)(nil)
+var (
+	_ facts.Set     = (*Dataset)(nil)
+	_ facts.Sharded = (*Dataset)(nil)
+)
 
 // ErrNoVersion means the version asked for has not been published under the root.
 var ErrNoVersion = errors.New("no such dataset version")
 
-// OpenPublished reads and checks a version's manifest. A version that is not
+// Open reads and checks a version's manifest. A version that is not
 // published fails with an error wrapping ErrNoVersion; a manifest that does not hash
 // to its version, or is malformed, fails too.
-func OpenPublished(ctx context.Context, cfg PublishedConfig) (*Published, error) {
+func Open(ctx context.Context, cfg Config) (*Dataset, error) {
 	if cfg.Blobs == nil {
 		return nil, errors.New("open published dataset: no blob reader")
 	}
@@ -99,7 +103,7 @@ func OpenPublished(ctx context.Context, cfg PublishedConfig) (*Published, error)
 	if err != nil {
 		return nil, fmt.Errorf("open published dataset %s/%s: %w", root, cfg.Version, err)
 	}
-	p := &Published{blobs: cfg.Blobs, root: root, manifest: newShardIndex(m), log: cfg.Logger}
+	p := &Dataset{blobs: cfg.Blobs, root: root, manifest: newShardIndex(m), log: cfg.Logger}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
@@ -116,76 +120,76 @@ func cmpOr(v, def int) int {
 }
 
 // Version returns the version being read.
-func (p *Published) Version() string { return p.manifest.version }
+func (p *Dataset) Version() string { return p.manifest.version }
 
 // Root returns the key prefix of the versions.
-func (p *Published) Root() string { return p.root }
+func (p *Dataset) Root() string { return p.root }
 
 // Shards returns the number of shards.
-func (p *Published) Shards() int { return len(p.manifest.counts) }
+func (p *Dataset) Shards() int { return len(p.manifest.counts) }
 
 // Len returns the number of facts, from the manifest.
-func (p *Published) Len() int { return p.manifest.facts }
+func (p *Dataset) Len() int { return p.manifest.facts }
 
 // Fact returns the fact with the given ID, reading its shard if it is not in memory.
 // An ID in no shard is an error wrapping ErrNotFound, remembered so that asking again
 // costs no read.
-func (p *Published) Fact(ctx context.Context, id string) (Fact, error) {
-	notFound := fmt.Errorf("fact %q: %w", truncate(id, 80), ErrNotFound)
-	if !ValidID(id) {
-		return Fact{}, notFound
+func (p *Dataset) Fact(ctx context.Context, id string) (facts.Fact, error) {
+	notFound := fmt.Errorf("fact %q: %w", truncate(id, 80), facts.ErrNotFound)
+	if !facts.ValidID(id) {
+		return facts.Fact{}, notFound
 	}
 	s := ShardOf(id, p.Shards())
 	if int(p.manifest.counts[s]) == 0 || p.misses.has(id) {
-		return Fact{}, notFound
+		return facts.Fact{}, notFound
 	}
 	sh, err := p.shard(ctx, s)
 	if err != nil {
-		return Fact{}, fmt.Errorf("fact %q: %w", id, err)
+		return facts.Fact{}, fmt.Errorf("fact %q: %w", id, err)
 	}
 	j, ok := sh.find(id)
 	if !ok {
 		p.misses.add(id)
-		return Fact{}, notFound
+		return facts.Fact{}, notFound
 	}
 	f, err := sh.fact(j)
 	if err != nil {
 		key := ShardKey(p.root, p.manifest.version, s, p.Shards())
 		p.log.ErrorContext(ctx, "dataset fact refused", "key", key, "err", err)
-		return Fact{}, fmt.Errorf("read %s: %w", key, err)
+		return facts.Fact{}, fmt.Errorf("read %s: %w", key, err)
 	}
 	return f, nil
 }
 
 // List returns up to limit facts from cursor on, in shard order and by ID within a
 // shard; see Set. A page reads the shards it covers, a few at most.
-func (p *Published) List(ctx context.Context, cursor string, limit int) (Page, error) {
+func (p *Dataset) List(ctx context.Context, cursor string, limit int) (facts.Page, error) {
 	if limit < 1 {
-		return Page{}, fmt.Errorf("limit %d: %w", limit, ErrBadPage)
+		return facts.Page{}, fmt.Errorf("limit %d: %w", limit, facts.ErrBadPage)
 	}
-	pos, ok := p.next(pageCursor{})
+	pos, ok := p.next(facts.Cursor{})
 	if cursor != "" {
-		c, err := parseCursor(cursor)
-		if err != nil || c.shard >= p.Shards() || c.offset >= int(p.manifest.counts[c.shard]) {
-			return Page{}, fmt.Errorf("cursor: %w", ErrBadPage)
+		c, err := facts.ParseCursor(cursor)
+		if err != nil || c.Shard >= p.Shards() || c.Offset >= int(p.manifest.counts[c.Shard]) {
+			return facts.Page{}, fmt.Errorf("cursor: %w", facts.ErrBadPage)
 		}
 		pos, ok = c, true
 	}
-	var page Page
+	var page facts.Page
 	for ok && len(page.Facts) < limit {
-		sh, err := p.shard(ctx, pos.shard)
+		sh, err := p.shard(ctx, pos.Shard)
 		if err != nil {
-			return Page{}, fmt.Errorf("list facts: %w", err)
+			return facts.Page{}, fmt.Errorf("list facts: %w", err)
 		}
-		take := min(limit-len(page.Facts), sh.len()-pos.offset)
-		for j := pos.offset; j < pos.offset+take; j++ {
+		take := min(limit-len(page.Facts), sh.len()-pos.Offset)
+		for j := pos.Offset; j < pos.Offset+take; j++ {
 			f, err := sh.fact(j)
 			if err != nil {
-				return Page{}, fmt.Errorf("list facts: shard %d: %w", pos.shard, err)
+				return facts.Page{}, fmt.Errorf("list facts: shard %d: %w", pos.Shard, err)
 			}
 			page.Facts = append(page.Facts, f)
 		}
-		pos.offset += take
+		pos.Offset += take
 		pos, ok = p.next(pos)
 	}
 	if ok {
@@ -196,19 +200,19 @@ func (p *Published) List(ctx context.Context, cursor string, limit int) (Page, e
 
 // next returns pos if it points at a fact, else the start of the next shard that
 // has any, and whether there is one.
-func (p *Published) next(pos pageCursor) (pageCursor, bool) {
-	for pos.shard < p.Shards() {
-		if pos.offset < int(p.manifest.counts[pos.shard]) {
+func (p *Dataset) next(pos facts.Cursor) (facts.Cursor, bool) {
+	for pos.Shard < p.Shards() {
+		if pos.Offset < int(p.manifest.counts[pos.Shard]) {
 			return pos, true
 		}
-		pos = pageCursor{shard: pos.shard + 1}
+		pos = facts.Cursor{Shard: pos.Shard + 1}
 	}
-	return pageCursor{}, false
+	return facts.Cursor{}, false
 }
 
 // ShardFacts returns the facts of the shard stored under key, which must be one of
 // this version's shard keys (as a Step Functions item reader lists them).
-func (p *Published) ShardFacts(ctx context.Context, key string) ([]Fact, error) {
+func (p *Dataset) ShardFacts(ctx context.Context, key string) ([]facts.Fact, error) {
 	i, err := p.ShardIndex(key)
 	if err != nil {
 		return nil, err
@@ -217,20 +221,20 @@ func (p *Published) ShardFacts(ctx context.Context, key string) ([]Fact, error) 
 	if err != nil {
 		return nil, err
 	}
-	facts := make([]Fact, 0, sh.len())
+	out := make([]facts.Fact, 0, sh.len())
 	for j := range sh.len() {
 		f, err := sh.fact(j)
 		if err != nil {
 			return nil, fmt.Errorf("shard %s: %w", key, err)
 		}
-		facts = append(facts, f)
+		out = append(out, f)
 	}
-	return facts, nil
+	return out, nil
 }
 
 // ShardLen returns the number of facts in the shard stored under key, from the
 // manifest.
-func (p *Published) ShardLen(key string) (int, error) {
+func (p *Dataset) ShardLen(key string) (int, error) {
 	i, err := p.ShardIndex(key)
 	if err != nil {
 		return 0, err
@@ -240,7 +244,7 @@ func (p *Published) ShardLen(key string) (int, error) {
 
 // ShardIndex returns the number of the shard stored under key, failing for any key
 // that is not one of this version's shards.
-func (p *Published) ShardIndex(key string) (int, error) {
+func (p *Dataset) ShardIndex(key string) (int, error) {
 	prefix := ShardsPrefix(p.root, p.manifest.version)
 	name, ok := strings.CutPrefix(key, prefix)
 	if !ok {
@@ -264,7 +268,7 @@ func (p *Published) ShardIndex(key string) (int, error) {
 
 // shard returns shard i from memory, or reads, checks and keeps it. Lookups of one
 // shard at once share one read.
-func (p *Published) shard(ctx context.Context, i int) (*shard, error) {
+func (p *Dataset) shard(ctx context.Context, i int) (*shard, error) {
 	if sh, ok := p.cache.get(i); ok {
 		return sh, nil
 	}

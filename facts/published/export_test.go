@@ -1,7 +1,7 @@
-package facts
+package published
 
-// CachedShards returns how many shards p holds in memory and their bytes.
-func (p *Published) CachedShards() (shards, bytes int) { return p.cache.len() }
+// CachedShards returns how many shards d holds in memory and their bytes.
+func (d *Dataset) CachedShards() (shards, bytes int) { return d.cache.len() }
 
 // ShardCount exposes shardCount to the external tests.
 var ShardCount = shardCount

@@ -1,4 +1,4 @@
-package facts
+package published
 
 import (
 	"bytes"
@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/factcard/factcard/facts"
 )
 
 // A published dataset is a folder of immutable objects, named by its version:
@@ -165,13 +167,14 @@ func (o BundleObject) Bytes() ([]byte, error) {
 // cite, read from docs by Source.Document. It fails when a document is missing.
 // The dataset's provenance must already have been checked (Load does); Pack checks
 // only that the documents are there.
-func Pack(d *Dataset, docs fs.FS) (*Bundle, error) {
+func Pack(d *facts.Dataset, docs fs.FS) (*Bundle, error) {
 	if d == nil || d.Len() == 0 {
 		return nil, errors.New("pack dataset: no facts")
 	}
-	encoded := make([][]byte, d.Len())
+	all := d.All()
+	encoded := make([][]byte, len(all))
 	total := 0
-	for i, f := range d.facts {
+	for i, f := range all {
 		b, err := encodeJSON(f)
 		if err != nil {
 			return nil, fmt.Errorf("pack dataset: encode fact %q: %w", f.ID, err)
@@ -184,13 +187,13 @@ func Pack(d *Dataset, docs fs.FS) (*Bundle, error) {
 	}
 	n := shardCount(total)
 	byShard := make([][]int, n)
-	for i, f := range d.facts {
+	for i, f := range all {
 		s := ShardOf(f.ID, n)
 		byShard[s] = append(byShard[s], i)
 	}
 	b := newBundle(d.Len(), n)
 	for s, idx := range byShard {
-		slices.SortFunc(idx, func(x, y int) int { return strings.Compare(d.facts[x].ID, d.facts[y].ID) })
+		slices.SortFunc(idx, func(x, y int) int { return strings.Compare(all[x].ID, all[y].ID) })
 		var buf bytes.Buffer
 		buf.WriteString(shardHeader(s, n))
 		for j, i := range idx {
@@ -207,7 +210,7 @@ func Pack(d *Dataset, docs fs.FS) (*Bundle, error) {
 		}
 	}
 	seen := map[string]bool{}
-	for _, f := range d.facts {
+	for _, f := range all {
 		doc := f.Source.Document
 		if seen[doc] {
 			continue
@@ -311,7 +314,7 @@ func manifestVersion(m Manifest) string {
 	m.Version = ""
 	body, err := encodeJSON(m)
 	if err != nil {
-		panic("facts: encode manifest: " + err.Error()) // strings and ints: cannot fail
+		panic("published: encode manifest: " + err.Error()) // strings and ints: cannot fail
 	}
 	sum := sha256.Sum256(body)
 	return hex.EncodeToString(sum[:])[:20]
@@ -405,19 +408,19 @@ func (s *shard) find(id string) (int, bool) {
 }
 
 // fact decodes fact j and checks it: a damaged fact is an error, never a wrong fact.
-func (s *shard) fact(j int) (Fact, error) {
-	var f Fact
+func (s *shard) fact(j int) (facts.Fact, error) {
+	var f facts.Fact
 	if err := strictUnmarshal(s.line(j), &f); err != nil {
-		return Fact{}, fmt.Errorf("fact %d: %w", j+1, err)
+		return facts.Fact{}, fmt.Errorf("fact %d: %w", j+1, err)
 	}
 	if id := s.id(j); f.ID != id {
-		return Fact{}, fmt.Errorf("fact %d: line says ID %q, fact says %q", j+1, id, truncate(f.ID, 80))
+		return facts.Fact{}, fmt.Errorf("fact %d: line says ID %q, fact says %q", j+1, id, truncate(f.ID, 80))
 	}
 	if err := f.Validate(); err != nil {
-		return Fact{}, err
+		return facts.Fact{}, err
 	}
-	if ps := f.Source.problems(); len(ps) > 0 {
-		return Fact{}, fmt.Errorf("fact %q: source.%s: %s", f.ID, ps[0].Field, ps[0].Message)
+	if err := f.Source.Validate(); err != nil {
+		return facts.Fact{}, fmt.Errorf("fact %q: %w", f.ID, err)
 	}
 	return f, nil
 }
@@ -486,7 +489,7 @@ func parseShard(data []byte, m *shardIndex, i int) (*shard, error) {
 		}
 		id, ok := lineID(line)
 		switch {
-		case !ok || !ValidID(id):
+		case !ok || !facts.ValidID(id):
 			return nil, fmt.Errorf("shard %d: fact %d does not start with a valid ID", i, len(s.lines)+1)
 		case id <= prev:
 			return nil, fmt.Errorf("shard %d: fact %q out of order", i, id)

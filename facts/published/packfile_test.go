@@ -1,4 +1,4 @@
-package facts_test
+package published_test
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/facts/factstest"
+	"github.com/factcard/factcard/facts/published"
 )
 
 // goldenVersion is the version 'factcard publish' printed for factstest.Synthetic
@@ -28,22 +29,22 @@ func TestPackFileMatchesPackSynthetic(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		data []byte
-		opts facts.PackOptions
+		opts published.PackOptions
 	}{
-		{"facts first", data, facts.PackOptions{}},
-		{"sources first", sourcesFirst, facts.PackOptions{}},
+		{"facts first", data, published.PackOptions{}},
+		{"sources first", sourcesFirst, published.PackOptions{}},
 		// No document stays cached: each is read and folded again when cited.
-		{"no text cache", data, facts.PackOptions{TextCacheBytes: 1}},
+		{"no text cache", data, published.PackOptions{TextCacheBytes: 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			mem, streamed, memErr, err := facts.PackBoth(t, tc.data, docs, tc.opts)
+			mem, streamed, memErr, err := published.PackBoth(t, tc.data, docs, tc.opts)
 			if memErr != nil || err != nil {
 				t.Fatalf("in memory: %v; streamed: %v", memErr, err)
 			}
 			if n := len(streamed.Manifest.ShardSHA256); n < 8 {
 				t.Fatalf("%d shards; want several", n)
 			}
-			facts.SameBundle(t, mem, streamed)
+			published.SameBundle(t, mem, streamed)
 			if got := streamed.Manifest.Version; got != goldenVersion {
 				t.Errorf("version %s, want %s as published before", got, goldenVersion)
 			}
@@ -92,7 +93,7 @@ func TestPackFileBadFactAnywhere(t *testing.T) {
 				if bytes.Equal(broken, data) {
 					t.Fatalf("%q is not in the file", tc.old)
 				}
-				_, b, memErr, err := facts.PackBoth(t, broken, docs, facts.PackOptions{})
+				_, b, memErr, err := published.PackBoth(t, broken, docs, published.PackOptions{})
 				if err == nil || b != nil {
 					t.Fatalf("PackFile = %v, %v; want an error and no bundle", b != nil, err)
 				}
@@ -122,7 +123,7 @@ func TestPackFileCheck(t *testing.T) {
 		}
 		seen = append(seen, f.ID)
 	}
-	if _, err := facts.PackFile(bytes.NewReader(data), int64(len(data)), docs, facts.PackOptions{Check: check}); err != nil {
+	if _, err := published.PackFile(bytes.NewReader(data), int64(len(data)), docs, published.PackOptions{Check: check}); err != nil {
 		t.Fatal(err)
 	}
 	if len(seen) != 250 || seen[0] != factstest.ID(0) || seen[249] != factstest.ID(249) {
@@ -130,7 +131,7 @@ func TestPackFileCheck(t *testing.T) {
 	}
 	seen = nil
 	broken := bytes.Replace(data, []byte(`"id":"`+factstest.ID(9)+`"`), []byte(`"id":"Bad ID"`), 1)
-	if _, err := facts.PackFile(bytes.NewReader(broken), int64(len(broken)), docs, facts.PackOptions{Check: check}); err == nil {
+	if _, err := published.PackFile(bytes.NewReader(broken), int64(len(broken)), docs, published.PackOptions{Check: check}); err == nil {
 		t.Fatal("a bad ID packed")
 	}
 	if len(seen) != 9 {
@@ -165,19 +166,19 @@ func shuffle(t *testing.T, data []byte) []byte {
 func TestPackFileShuffled(t *testing.T) {
 	data, docs := factstest.Synthetic(1200)
 	shuffled := shuffle(t, data)
-	opts := facts.PackOptions{TextCacheBytes: 600 << 10}
-	mem, streamed, memErr, err := facts.PackBoth(t, shuffled, docs, opts)
+	opts := published.PackOptions{TextCacheBytes: 600 << 10}
+	mem, streamed, memErr, err := published.PackBoth(t, shuffled, docs, opts)
 	if memErr != nil || err != nil {
 		t.Fatalf("in memory: %v; streamed: %v", memErr, err)
 	}
-	facts.SameBundle(t, mem, streamed)
+	published.SameBundle(t, mem, streamed)
 
 	broken := shuffled
 	for _, pos := range []int{3, 250, 251, 640, 1199} {
 		prefix := fmt.Sprintf(`"quote":"Synthetic sentence %d, not a quote: the`, pos)
 		broken = bytes.Replace(broken, []byte(prefix), []byte(prefix+" misquoted"), 1)
 	}
-	_, _, memErr, err = facts.PackBoth(t, broken, docs, opts)
+	_, _, memErr, err = published.PackBoth(t, broken, docs, opts)
 	var ve *facts.ValidationError
 	if !errors.As(memErr, &ve) || len(ve.Problems) != 5 {
 		t.Fatalf("Load: %v; want 5 problems", memErr)

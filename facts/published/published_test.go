@@ -1,4 +1,4 @@
-package facts_test
+package published_test
 
 import (
 	"bytes"
@@ -17,6 +17,7 @@ import (
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/facts/factstest"
+	"github.com/factcard/factcard/facts/published"
 	"github.com/factcard/factcard/functions/testsupport/logbuf"
 )
 
@@ -54,10 +55,10 @@ func synthetic(t testing.TB, n int) (*facts.Dataset, fstest.MapFS) {
 	return d, docs
 }
 
-// published packs d into fresh blobs under root "facts" and opens it.
-func published(t testing.TB, d *facts.Dataset, docs fs.FS, cfg facts.PublishedConfig) (*facts.Published, *memBlobs, *facts.Bundle) {
+// publish packs d into fresh blobs under root "facts" and opens it.
+func publish(t testing.TB, d *facts.Dataset, docs fs.FS, cfg published.Config) (*published.Dataset, *memBlobs, *published.Bundle) {
 	t.Helper()
-	b, err := facts.Pack(d, docs)
+	b, err := published.Pack(d, docs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +67,7 @@ func published(t testing.TB, d *facts.Dataset, docs fs.FS, cfg facts.PublishedCo
 		blobs.set("facts/"+b.Manifest.Version+"/"+o.Name, o.Body)
 	}
 	cfg.Blobs, cfg.Root, cfg.Version = blobs, "facts", b.Manifest.Version
-	p, err := facts.OpenPublished(t.Context(), cfg)
+	p, err := published.Open(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +85,7 @@ func jsonOf(t testing.TB, v any) string {
 
 func TestPublishedRoundTrip(t *testing.T) {
 	d, docs := synthetic(t, 3000)
-	p, blobs, b := published(t, d, docs, facts.PublishedConfig{})
+	p, blobs, b := publish(t, d, docs, published.Config{})
 	if p.Len() != d.Len() {
 		t.Errorf("Len = %d, want %d", p.Len(), d.Len())
 	}
@@ -111,7 +112,7 @@ func TestPublishedRoundTrip(t *testing.T) {
 
 func TestPublishedOneReadPerLookup(t *testing.T) {
 	d, docs := synthetic(t, 2000)
-	p, blobs, _ := published(t, d, docs, facts.PublishedConfig{})
+	p, blobs, _ := publish(t, d, docs, published.Config{})
 	id := d.All()[17].ID
 	before := blobs.reads.Load()
 	if _, err := p.Fact(t.Context(), id); err != nil {
@@ -130,7 +131,7 @@ func TestPublishedOneReadPerLookup(t *testing.T) {
 
 func TestPublishedConcurrentLookupsShareARead(t *testing.T) {
 	d, docs := synthetic(t, 2000)
-	p, blobs, _ := published(t, d, docs, facts.PublishedConfig{})
+	p, blobs, _ := publish(t, d, docs, published.Config{})
 	id := d.All()[3].ID
 	before := blobs.reads.Load()
 	var wg sync.WaitGroup
@@ -149,7 +150,7 @@ func TestPublishedConcurrentLookupsShareARead(t *testing.T) {
 
 func TestPublishedUnknownIDs(t *testing.T) {
 	d, docs := synthetic(t, 2000)
-	p, blobs, _ := published(t, d, docs, facts.PublishedConfig{})
+	p, blobs, _ := publish(t, d, docs, published.Config{})
 	for _, id := range []string{"no-such-fact", "synthetic-9999999-river", "", "../../etc/passwd", strings.Repeat("a", 200)} {
 		if _, err := p.Fact(t.Context(), id); !errors.Is(err, facts.ErrNotFound) {
 			t.Errorf("Fact(%.20q) = %v, want ErrNotFound", id, err)
@@ -157,7 +158,7 @@ func TestPublishedUnknownIDs(t *testing.T) {
 	}
 	// Evict everything (a tiny cache) and ask for an unknown ID again: the miss
 	// cache answers without a read.
-	small, blobs2, _ := published(t, d, docs, facts.PublishedConfig{CacheBytes: 1})
+	small, blobs2, _ := publish(t, d, docs, published.Config{CacheBytes: 1})
 	if _, err := small.Fact(t.Context(), "no-such-fact"); !errors.Is(err, facts.ErrNotFound) {
 		t.Fatal(err)
 	}
@@ -183,7 +184,7 @@ func TestPublishedUnknownIDs(t *testing.T) {
 func TestPublishedCacheBound(t *testing.T) {
 	d, docs := synthetic(t, 3000)
 	const bound = 64 << 10
-	p, _, _ := published(t, d, docs, facts.PublishedConfig{CacheBytes: bound})
+	p, _, _ := publish(t, d, docs, published.Config{CacheBytes: bound})
 	for _, f := range d.All()[:300] {
 		if _, err := p.Fact(t.Context(), f.ID); err != nil {
 			t.Fatal(err)
@@ -199,7 +200,7 @@ func TestPublishedCacheBound(t *testing.T) {
 
 func TestPublishedList(t *testing.T) {
 	d, docs := synthetic(t, 1500)
-	p, _, _ := published(t, d, docs, facts.PublishedConfig{CacheBytes: 1})
+	p, _, _ := publish(t, d, docs, published.Config{CacheBytes: 1})
 	want := map[string]bool{}
 	for _, f := range d.All() {
 		want[f.ID] = true
@@ -262,9 +263,9 @@ func TestPublishedDamagedShard(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var logs logbuf.Buffer
-			p, blobs, b := published(t, d, docs, facts.PublishedConfig{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
-			victim := facts.ShardOf(d.All()[0].ID, p.Shards())
-			key := facts.ShardKey("facts", b.Manifest.Version, victim, p.Shards())
+			p, blobs, b := publish(t, d, docs, published.Config{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+			victim := published.ShardOf(d.All()[0].ID, p.Shards())
+			key := published.ShardKey("facts", b.Manifest.Version, victim, p.Shards())
 			if tc.damage == nil {
 				blobs.mu.Lock()
 				delete(blobs.objs, key)
@@ -274,7 +275,7 @@ func TestPublishedDamagedShard(t *testing.T) {
 			}
 			for _, f := range d.All() {
 				got, err := p.Fact(t.Context(), f.ID)
-				if facts.ShardOf(f.ID, p.Shards()) != victim {
+				if published.ShardOf(f.ID, p.Shards()) != victim {
 					if err != nil {
 						t.Fatalf("fact %q in a sound shard: %v", f.ID, err)
 					}
@@ -296,7 +297,7 @@ func TestPublishedDamagedShard(t *testing.T) {
 
 func TestOpenPublishedFailures(t *testing.T) {
 	d, docs := synthetic(t, 300)
-	b, err := facts.Pack(d, docs)
+	b, err := published.Pack(d, docs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -322,12 +323,12 @@ func TestOpenPublishedFailures(t *testing.T) {
 			if blobs.objs == nil {
 				blobs.objs = map[string][]byte{}
 			}
-			_, err := facts.OpenPublished(t.Context(), facts.PublishedConfig{Blobs: blobs, Root: "facts", Version: tc.version})
+			_, err := published.Open(t.Context(), published.Config{Blobs: blobs, Root: "facts", Version: tc.version})
 			if err == nil {
 				t.Fatal("opened; want an error")
 			}
-			if errors.Is(err, facts.ErrNoVersion) != tc.wantNo {
-				t.Errorf("err = %v; ErrNoVersion %v, want %v", err, errors.Is(err, facts.ErrNoVersion), tc.wantNo)
+			if errors.Is(err, published.ErrNoVersion) != tc.wantNo {
+				t.Errorf("err = %v; ErrNoVersion %v, want %v", err, errors.Is(err, published.ErrNoVersion), tc.wantNo)
 			}
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err = %v; want it to say %q", err, tc.want)
@@ -338,11 +339,11 @@ func TestOpenPublishedFailures(t *testing.T) {
 
 func TestPackIsAContentHash(t *testing.T) {
 	d, docs := synthetic(t, 500)
-	a, err := facts.Pack(d, docs)
+	a, err := published.Pack(d, docs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := facts.Pack(d, docs)
+	b, err := published.Pack(d, docs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -365,7 +366,7 @@ func TestPackIsAContentHash(t *testing.T) {
 		t.Error("a different dataset packed to the same version")
 	}
 	docs["synthetic-00001.txt"] = &fstest.MapFile{Data: []byte("another text")}
-	e, err := facts.Pack(d, docs)
+	e, err := published.Pack(d, docs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -373,17 +374,17 @@ func TestPackIsAContentHash(t *testing.T) {
 		t.Error("a changed source document packed to the same version")
 	}
 	delete(docs, "synthetic-00002.txt")
-	if _, err := facts.Pack(d, docs); err == nil || !strings.Contains(err.Error(), "synthetic-00002.txt") {
+	if _, err := published.Pack(d, docs); err == nil || !strings.Contains(err.Error(), "synthetic-00002.txt") {
 		t.Errorf("Pack with a document missing = %v, want an error naming it", err)
 	}
 }
 
 func TestShardIndex(t *testing.T) {
 	d, docs := synthetic(t, 2000)
-	p, _, b := published(t, d, docs, facts.PublishedConfig{})
+	p, _, b := publish(t, d, docs, published.Config{})
 	v, n := b.Manifest.Version, p.Shards()
 	for i := range n {
-		key := facts.ShardKey("facts", v, i, n)
+		key := published.ShardKey("facts", v, i, n)
 		got, err := p.ShardIndex(key)
 		if err != nil || got != i {
 			t.Errorf("ShardIndex(%q) = %d, %v; want %d", key, got, err, i)
@@ -393,8 +394,8 @@ func TestShardIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, f := range fs {
-			if facts.ShardOf(f.ID, n) != i {
-				t.Errorf("shard %d holds %q of shard %d", i, f.ID, facts.ShardOf(f.ID, n))
+			if published.ShardOf(f.ID, n) != i {
+				t.Errorf("shard %d holds %q of shard %d", i, f.ID, published.ShardOf(f.ID, n))
 			}
 		}
 	}
@@ -418,10 +419,10 @@ func TestShardIndex(t *testing.T) {
 
 func TestShardCount(t *testing.T) {
 	for _, tc := range []struct{ total, want int }{
-		{0, 1}, {1, 1}, {facts.ShardTargetBytes, 1}, {facts.ShardTargetBytes + 1, 2},
-		{860_000_000, 4096}, {8_600_000, 64}, {86_000_000, 512}, {1 << 50, facts.MaxShards},
+		{0, 1}, {1, 1}, {published.ShardTargetBytes, 1}, {published.ShardTargetBytes + 1, 2},
+		{860_000_000, 4096}, {8_600_000, 64}, {86_000_000, 512}, {1 << 50, published.MaxShards},
 	} {
-		if got := facts.ShardCount(tc.total); got != tc.want {
+		if got := published.ShardCount(tc.total); got != tc.want {
 			t.Errorf("shardCount(%d) = %d, want %d", tc.total, got, tc.want)
 		}
 	}
@@ -432,7 +433,7 @@ func TestShardCount(t *testing.T) {
 // the CPU cost without the network).
 func BenchmarkPublishedColdLookup(b *testing.B) {
 	d, docs := synthetic(b, 3000)
-	p, _, bundle := published(b, d, docs, facts.PublishedConfig{CacheBytes: 1})
+	p, _, bundle := publish(b, d, docs, published.Config{CacheBytes: 1})
 	var ids []string
 	for _, f := range d.All() {
 		ids = append(ids, f.ID)
@@ -449,7 +450,7 @@ func BenchmarkPublishedColdLookup(b *testing.B) {
 // BenchmarkPublishedWarmLookup looks up one fact whose shard is in memory.
 func BenchmarkPublishedWarmLookup(b *testing.B) {
 	d, docs := synthetic(b, 3000)
-	p, _, _ := published(b, d, docs, facts.PublishedConfig{})
+	p, _, _ := publish(b, d, docs, published.Config{})
 	id := d.All()[42].ID
 	b.ReportAllocs()
 	for b.Loop() {

@@ -2,48 +2,93 @@ package facts
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 )
 
-// packBoth packs a dataset file the two ways: LoadLarge and Pack, everything in
-// memory, and PackFile, streamed. It returns both bundles, or both errors.
-func packBoth(t testing.TB, data []byte, docs fs.FS, opts PackOptions) (mem, streamed *Bundle, memErr, streamErr error) {
-	t.Helper()
-	d, memErr := LoadLarge(bytes.NewReader(data), docs, MaxPublishBytes)
-	if memErr == nil {
-		mem, memErr = Pack(d, docs)
+// memStore is a FactStore in memory.
+type memStore struct {
+	facts []Fact
+	ids   map[string]bool
+}
+
+func (m *memStore) Dup(id string) (bool, error) {
+	dup := m.ids[id] && id != ""
+	m.ids[id] = true
+	return dup, nil
+}
+
+func (m *memStore) Add(f Fact, _ bool) error {
+	m.facts = append(m.facts, f)
+	return nil
+}
+
+func (m *memStore) Fact(n int) (Fact, error) {
+	if n < 0 || n >= len(m.facts) {
+		return Fact{}, fmt.Errorf("no fact %d", n)
 	}
-	streamed, streamErr = PackFile(bytes.NewReader(data), int64(len(data)), docs, opts)
+	return m.facts[n], nil
+}
+
+// checked is what CheckFile gave: the facts in the store and the cited documents.
+type checked struct {
+	facts []Fact
+	docs  []CitedDocument
+}
+
+// checkBoth checks a dataset file the two ways: LoadLarge, everything in memory,
+// and CheckFile, streamed. It returns the dataset and what CheckFile gave, or both
+// errors.
+func checkBoth(t testing.TB, data []byte, docs fs.FS, opts FileOptions) (mem *Dataset, streamed checked, memErr, streamErr error) {
+	t.Helper()
+	mem, memErr = LoadLarge(bytes.NewReader(data), docs, MaxPublishBytes)
+	store := &memStore{ids: map[string]bool{}}
+	streamed.docs, streamErr = CheckFile(bytes.NewReader(data), int64(len(data)), docs, store, opts)
+	streamed.facts = store.facts
 	return mem, streamed, memErr, streamErr
 }
 
-// sameBundle fails t unless a and b are the same bundle: version, manifest, and
-// every object's name, type and bytes, in the same order.
-func sameBundle(t *testing.T, a, b *Bundle) {
+// sameFacts fails t unless CheckFile gave d's facts, in order, and cited each
+// document of d's facts once, in the order first cited, with its SHA-256.
+func sameFacts(t testing.TB, d *Dataset, c checked) {
 	t.Helper()
-	if !reflect.DeepEqual(a.Manifest, b.Manifest) {
-		t.Fatalf("manifests differ:\n in memory %+v\n streamed  %+v", a.Manifest, b.Manifest)
+	if !reflect.DeepEqual(d.All(), c.facts) {
+		t.Fatalf("CheckFile gave %d facts, LoadLarge %d, or they differ", len(c.facts), d.Len())
 	}
-	if len(a.Objects) != len(b.Objects) {
-		t.Fatalf("%d objects in memory, %d streamed", len(a.Objects), len(b.Objects))
+	var want []string
+	for _, f := range d.All() {
+		if !slices.Contains(want, f.Source.Document) {
+			want = append(want, f.Source.Document)
+		}
 	}
-	for i, o := range a.Objects {
-		got, err := b.Objects[i].Bytes()
-		if err != nil {
-			t.Fatalf("object %s: %v", b.Objects[i].Name, err)
+	var got []string
+	for _, doc := range c.docs {
+		got = append(got, doc.Name)
+		body, err := fs.ReadFile(testDocsOrDefault(doc.Name), doc.Name)
+		if err == nil && DocumentSHA256(body) != fmt.Sprintf("%x", doc.SHA256) {
+			t.Errorf("document %s: SHA-256 %x, want %s", doc.Name, doc.SHA256, DocumentSHA256(body))
 		}
-		if b.Objects[i].Name != o.Name || b.Objects[i].ContentType != o.ContentType || !bytes.Equal(got, o.Body) {
-			t.Errorf("object %d: streamed %s (%s, %d bytes), in memory %s (%s, %d bytes)",
-				i, b.Objects[i].Name, b.Objects[i].ContentType, len(got), o.Name, o.ContentType, len(o.Body))
-		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("cited documents %q, want %q", got, want)
 	}
 }
 
-func TestPackFileMatchesPack(t *testing.T) {
+// testDocsOrDefault is the folder that holds a document: the fixtures' or the
+// project's.
+func testDocsOrDefault(name string) fs.FS {
+	if _, err := fs.Stat(testDocs, name); err == nil {
+		return testDocs
+	}
+	return SourceDocuments()
+}
+
+func TestCheckFileMatchesLoad(t *testing.T) {
 	valid, err := os.ReadFile(filepath.Join("testdata", "valid.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -52,23 +97,26 @@ func TestPackFileMatchesPack(t *testing.T) {
 		name string
 		data []byte
 		docs fs.FS
+		opts FileOptions
 	}{
-		{"embedded", embedded, SourceDocuments()},
-		{"valid fixture", valid, testDocs},
+		{"embedded", embedded, SourceDocuments(), FileOptions{}},
+		{"valid fixture", valid, testDocs, FileOptions{}},
+		// No document stays cached: each is read and folded again when cited.
+		{"no text cache", valid, testDocs, FileOptions{TextCacheBytes: 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			mem, streamed, memErr, err := packBoth(t, tc.data, tc.docs, PackOptions{})
+			mem, streamed, memErr, err := checkBoth(t, tc.data, tc.docs, tc.opts)
 			if memErr != nil || err != nil {
 				t.Fatalf("in memory: %v; streamed: %v", memErr, err)
 			}
-			sameBundle(t, mem, streamed)
+			sameFacts(t, mem, streamed)
 		})
 	}
 }
 
-// TestPackFileErrorsMatchLoad runs every dataset in testdata, good and bad,
-// through both: PackFile must fail exactly as Load does, message for message.
-func TestPackFileErrorsMatchLoad(t *testing.T) {
+// TestCheckFileErrorsMatchLoad runs every dataset in testdata, good and bad,
+// through both: CheckFile must fail exactly as Load does, message for message.
+func TestCheckFileErrorsMatchLoad(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
 	if err != nil || len(files) < 40 {
 		t.Fatalf("found %d testdata files (%v); want the bad-input table's", len(files), err)
@@ -79,7 +127,7 @@ func TestPackFileErrorsMatchLoad(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, _, memErr, streamErr := packBoth(t, data, testDocs, PackOptions{})
+			_, _, memErr, streamErr := checkBoth(t, data, testDocs, FileOptions{})
 			if errString(memErr) != errString(streamErr) {
 				t.Errorf("streamed error:\n%v\nwant Load's:\n%v", streamErr, memErr)
 			}
@@ -94,9 +142,9 @@ func errString(err error) string {
 	return err.Error()
 }
 
-// TestPackFileSyntaxErrors checks that a file broken anywhere fails with the
+// TestCheckFileSyntaxErrors checks that a file broken anywhere fails with the
 // message, line and column that decoding it whole gives.
-func TestPackFileSyntaxErrors(t *testing.T) {
+func TestCheckFileSyntaxErrors(t *testing.T) {
 	valid, err := os.ReadFile(filepath.Join("testdata", "valid.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -116,7 +164,7 @@ func TestPackFileSyntaxErrors(t *testing.T) {
 		string(valid[:len(valid)/2]), string(valid) + "\n{",
 	} {
 		t.Run(tc, func(t *testing.T) {
-			_, _, memErr, streamErr := packBoth(t, []byte(tc), testDocs, PackOptions{})
+			_, _, memErr, streamErr := checkBoth(t, []byte(tc), testDocs, FileOptions{})
 			if memErr == nil {
 				t.Fatalf("Load accepted %q", tc)
 			}
@@ -127,7 +175,7 @@ func TestPackFileSyntaxErrors(t *testing.T) {
 	}
 }
 
-// smallReads makes PackFile read n bytes at a time until t ends, so that values
+// smallReads makes CheckFile read n bytes at a time until t ends, so that values
 // and UTF-8 sequences are cut by the end of a read.
 func smallReads(t testing.TB, n int) {
 	t.Helper()
@@ -136,7 +184,7 @@ func smallReads(t testing.TB, n int) {
 	t.Cleanup(func() { readChunk = old })
 }
 
-func TestPackFileSmallReads(t *testing.T) {
+func TestCheckFileSmallReads(t *testing.T) {
 	valid, err := os.ReadFile(filepath.Join("testdata", "valid.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -144,21 +192,21 @@ func TestPackFileSmallReads(t *testing.T) {
 	broken := bytes.Replace(valid, []byte(`"fixture-second"`), []byte("\"fixture-\xe2\x82\xac-second\""), 1)
 	for _, n := range []int{1, 2, 3, 5, 64} {
 		smallReads(t, n)
-		mem, streamed, memErr, err := packBoth(t, valid, testDocs, PackOptions{})
+		mem, streamed, memErr, err := checkBoth(t, valid, testDocs, FileOptions{})
 		if memErr != nil || err != nil {
 			t.Fatalf("reads of %d bytes: in memory: %v; streamed: %v", n, memErr, err)
 		}
-		sameBundle(t, mem, streamed)
-		_, _, memErr, err = packBoth(t, broken, testDocs, PackOptions{})
+		sameFacts(t, mem, streamed)
+		_, _, memErr, err = checkBoth(t, broken, testDocs, FileOptions{})
 		if memErr == nil || errString(memErr) != errString(err) {
 			t.Errorf("reads of %d bytes: streamed error:\n%v\nwant Load's:\n%v", n, err, memErr)
 		}
 	}
 }
 
-// FuzzPackFile feeds arbitrary bytes to both LoadLarge with Pack and PackFile:
-// they must fail with the same message or give the same bundle.
-func FuzzPackFile(f *testing.F) {
+// FuzzCheckFile feeds arbitrary bytes to both LoadLarge and CheckFile: they must
+// fail with the same message or give the same facts.
+func FuzzCheckFile(f *testing.F) {
 	docs := fuzzDocs(f)
 	f.Add(embedded, uint8(0))
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
@@ -173,12 +221,12 @@ func FuzzPackFile(f *testing.F) {
 		if chunk%4 != 0 {
 			smallReads(t, int(chunk%16)+1)
 		}
-		mem, streamed, memErr, err := packBoth(t, data, docs, PackOptions{})
+		mem, streamed, memErr, err := checkBoth(t, data, docs, FileOptions{})
 		if errString(memErr) != errString(err) {
 			t.Fatalf("streamed error:\n%v\nwant Load's:\n%v", err, memErr)
 		}
 		if memErr == nil {
-			sameBundle(t, mem, streamed)
+			sameFacts(t, mem, streamed)
 		}
 	})
 }
