@@ -47,6 +47,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-text/typesetting/font"
+
+	"github.com/factcard/factcard/render/locale"
 )
 
 // Brand is a loaded, checked brand, safe for concurrent use and never changed
@@ -67,6 +69,10 @@ type Brand struct {
 	// name and the brand name; nil for the embedded Noto fonts. The Noto fonts stay
 	// the fallback for every character these lack.
 	Quote, Names *Font
+	// Locale is the language of the card's and pages' own words (labels, medium
+	// names, dates), with the brand's label overrides; the built-in "en" when
+	// brand.json names none.
+	Locale *locale.Locale
 
 	digest string
 }
@@ -180,11 +186,13 @@ func fieldErr(field, format string, args ...any) *Error {
 
 // file is brand.json as written.
 type file struct {
-	Name   string          `json:"name"`
-	URL    string          `json:"url"`
-	Logo   string          `json:"logo"`
-	Themes json.RawMessage `json:"themes"`
-	Fonts  json.RawMessage `json:"fonts"`
+	Name   string            `json:"name"`
+	URL    string            `json:"url"`
+	Logo   string            `json:"logo"`
+	Themes json.RawMessage   `json:"themes"`
+	Fonts  json.RawMessage   `json:"fonts"`
+	Locale string            `json:"locale"`
+	Labels map[string]string `json:"labels"`
 }
 
 // fontsFile is the fonts object as written.
@@ -228,6 +236,9 @@ func Load(fsys fs.FS) (*Brand, error) {
 			return nil, &Error{Field: "url", Err: err}
 		}
 		b.URL = f.URL
+	}
+	if b.Locale, err = parseLocale(f.Locale, f.Labels); err != nil {
+		return nil, err
 	}
 	if b.Themes, err = parseThemes(f.Themes); err != nil {
 		return nil, err
@@ -358,7 +369,7 @@ func jsonError(file, prefix string, data []byte, err error) *Error {
 	const unknown = "json: unknown field "
 	if msg := err.Error(); strings.HasPrefix(msg, unknown) {
 		name := strings.Trim(strings.TrimPrefix(msg, unknown), `"`)
-		return fieldErr(prefix+name, "unknown field (brand.json has name, url, logo, themes and fonts; a theme has background, text, muted, accent and rule; fonts has quote and names)")
+		return fieldErr(prefix+name, "unknown field (brand.json has name, url, logo, themes, fonts, locale and labels; a theme has background, text, muted, accent and rule; fonts has quote and names)")
 	}
 	return fieldErr(file, "%v", err)
 }

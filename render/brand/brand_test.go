@@ -208,6 +208,11 @@ func TestLoadErrors(t *testing.T) {
 		{"missing font", withJSON(strings.Replace(minimalJSON, `"themes"`, `"fonts": {"quote": "q.ttf"}, "themes"`, 1), nil), "fonts.quote", "no such file"},
 		{"font that does not parse", withFont("quote", []byte("this is not a font at all, just text")), "fonts.quote", "not a font that parses"},
 		{"font cut short", withFont("names", fontBytes(t)[:2000]), "fonts.names", "not a font that parses"},
+		{"unknown locale", withJSON(strings.Replace(minimalJSON, `"themes"`, `"locale": "xx", "themes"`, 1), nil), "locale", `unknown locale "xx" (built in: ar, bn, de, en,`},
+		{"locale of the wrong type", withJSON(strings.Replace(minimalJSON, `"themes"`, `"locale": ["ru"], "themes"`, 1), nil), "locale", "want a string"},
+		{"label override of an unknown key", withJSON(strings.Replace(minimalJSON, `"themes"`, `"labels": {"sauce": "Sauce: {source}"}, "themes"`, 1), nil), "labels.sauce", "unknown label"},
+		{"label override without its placeholder", withJSON(strings.Replace(minimalJSON, `"themes"`, `"labels": {"source": "Source"}, "themes"`, 1), nil), "labels.source", "{source}"},
+		{"labels of the wrong type", withJSON(strings.Replace(minimalJSON, `"themes"`, `"labels": {"source": 1}, "themes"`, 1), nil), "labels", "want a string"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b, err := brand.Load(tc.fsys)
@@ -220,6 +225,30 @@ func TestLoadErrors(t *testing.T) {
 			}
 			if be.Field != tc.field || !strings.Contains(err.Error(), tc.says) {
 				t.Errorf("error %q names field %q, want field %q and %q in the message", err, be.Field, tc.field, tc.says)
+			}
+		})
+	}
+}
+
+func TestLocale(t *testing.T) {
+	for _, tc := range []struct {
+		name, json, tag, source string
+	}{
+		{"default", minimalJSON, "en", "Source: AP"},
+		{"ru", strings.Replace(minimalJSON, `"themes"`, `"locale": "ru", "themes"`, 1), "ru", "Источник: AP"},
+		{"case and underscore", strings.Replace(minimalJSON, `"themes"`, `"locale": "zh_hant", "themes"`, 1), "zh-Hant", "來源：AP"},
+		{"an override", strings.Replace(minimalJSON, `"themes"`, `"locale": "ar", "labels": {"source": "عبر {source}"}, "themes"`, 1), "ar", "عبر AP"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := brand.Load(withJSON(tc.json, nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b.Locale.Tag != tc.tag {
+				t.Errorf("Locale.Tag = %q, want %q", b.Locale.Tag, tc.tag)
+			}
+			if got := b.Locale.Text("source", "source", "AP"); got != tc.source {
+				t.Errorf("source label = %q, want %q", got, tc.source)
 			}
 		})
 	}
