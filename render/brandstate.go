@@ -5,6 +5,7 @@ import (
 
 	"github.com/factcard/factcard/facts/panicerr"
 	"github.com/factcard/factcard/render/brand"
+	"github.com/factcard/factcard/render/locale"
 )
 
 // brandState is what the renderer derives from a brand, once per process: its
@@ -67,4 +68,13 @@ func (st *brandState) theme(name Theme) (theme, bool) {
 		}
 	}
 	return theme{}, false
+}
+
+// locale returns the brand's locale, the default one for a brand made without
+// brand.Load.
+func (st *brandState) locale() *locale.Locale {
+	if st.b.Locale != nil {
+		return st.b.Locale
+	}
+	return locale.MustDefault()
 }

@@ -79,6 +79,7 @@ func goldenCases(t *testing.T) []goldenCase {
 			cases = append(cases, goldenCase{fmt.Sprintf("fixture-%s-%s-%s", c.fixture, size, c.theme), fx[c.fixture], Options{Size: size, Theme: c.theme}})
 		}
 	}
+	cases = append(cases, localeCases(t)...)
 	return append(cases, exampleBrandCases(t, f, fx)...)
 }
 

@@ -6,12 +6,15 @@ import (
 	"math"
 
 	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/render/locale"
 )
 
 // content is a fact's text as a card shows it, shaped once for every size and
 // theme.
 type content struct {
-	rtl     bool  // the card reads right to left (the quote's direction)
+	// rtl mirrors the card: text flush right, the rule on the right, the brand
+	// on the left. Set for a right-to-left locale, and for a right-to-left quote.
+	rtl     bool
 	quote   *para // with the language's quotation marks, which are accented
 	speaker *para // bold
 	role    *para // role and handle; may be empty
@@ -28,19 +31,40 @@ type content struct {
 }
 
 // quoteMarks returns the opening and closing quotation marks for a language. Hindi
-// uses the English curly quotes. Urdu, read right to left, takes ” to open and “ to
-// close, the convention of Urdu publishers such as BBC Urdu, so the marks' shapes
-// mirror the English ones as a right-to-left reader expects.
+// uses the English curly quotes. Urdu and Arabic, read right to left, take ” to
+// open and “ to close (CLDR's delimiters for ar; the convention of Urdu
+// publishers such as BBC Urdu), so the marks' shapes mirror the English ones as a
+// right-to-left reader expects; Persian takes « », Hebrew ” ” (CLDR's).
 func quoteMarks(lang string) (open, close string) {
 	switch lang {
-	case "ur":
+	case "ur", "ar":
 		return "\u201d", "\u201c"
+	case "fa":
+		return "\u00ab", "\u00bb"
+	case "he":
+		return "\u201d", "\u201d"
 	}
 	return "\u201c", "\u201d"
 }
 
 // langRTL reports whether a language is written right to left.
-func langRTL(lang string) bool { return lang == "ur" }
+func langRTL(lang string) bool {
+	switch lang {
+	case "ur", "ar", "fa", "he":
+		return true
+	}
+	return false
+}
+
+// Bidi isolates (UAX #9): a value set inside a label ("Source: {source}") is
+// ordered on its own, so a headline ending in "?" stays whole inside a
+// right-to-left label. Both are invisible and shape to nothing.
+const (
+	firstStrongIsolate = "\u2068"
+	popIsolate         = "\u2069"
+)
+
+func isolate(s string) string { return firstStrongIsolate + s + popIsolate }
 
 // Text of a card, apart from the quote.
 func speakerLine(f facts.Fact) string { return normalize(f.Speaker.Name) }
@@ -49,11 +73,15 @@ func roleLine(f facts.Fact) string {
 	return join(" · ", normalize(f.Speaker.Role), normalize(f.Speaker.Handle))
 }
 
-func dateLine(f facts.Fact) string {
-	return join(" · ", f.Said.Display(), f.Medium.Label())
+// dateLine is the date and medium in the card's locale. The source's words for
+// a resolved date are isolated from the label around them.
+func dateLine(f facts.Fact, loc *locale.Locale) string {
+	f.Said.AsGiven = normalize(f.Said.AsGiven)
+	return loc.WhenIsolated(f)
 }
 
-func sourceLine(f facts.Fact) string {
+// sourceLine is the source label with the publisher, else the headline.
+func sourceLine(f facts.Fact, loc *locale.Locale) string {
 	src := normalize(f.Source.Publisher)
 	if src == "" {
 		src = normalize(f.Source.Headline)
@@ -61,7 +89,7 @@ func sourceLine(f facts.Fact) string {
 	if src == "" {
 		return ""
 	}
-	return "Source: " + src
+	return loc.Text(locale.Source, "source", isolate(src))
 }
 
 // contextLines is the most lines the words before, or after, a quote may take.
@@ -95,7 +123,9 @@ func join(sep string, parts ...string) string {
 // shapeContent shapes every text of f.
 func (s *shaper) shapeContent(f facts.Fact) (*content, error) {
 	open, close := quoteMarks(f.Language)
-	c := &content{rtl: langRTL(f.Language)}
+	loc := s.st.locale()
+	quoteRTL := langRTL(f.Language)
+	c := &content{rtl: loc.RTL || quoteRTL}
 	q := normalize(f.Quote)
 	if q == "" {
 		return nil, ErrNoQuote
@@ -107,17 +137,17 @@ func (s *shaper) shapeContent(f facts.Fact) (*content, error) {
 		}
 		*dst, err = s.shape(text, paraStyle{weight: w, lang: lang, rtl: rtl, accentEnds: accent, field: field, role: role})
 	}
-	shape(&c.quote, open+q+close, "quote", regular, f.Language, c.rtl, true, roleQuote)
-	shape(&c.before, normalize(f.Context.Before), "context before", regular, f.Language, c.rtl, false, roleOther)
-	shape(&c.after, normalize(f.Context.After), "context after", regular, f.Language, c.rtl, false, roleOther)
+	shape(&c.quote, open+q+close, "quote", regular, f.Language, quoteRTL, true, roleQuote)
+	shape(&c.before, normalize(f.Context.Before), "context before", regular, f.Language, quoteRTL, false, roleOther)
+	shape(&c.after, normalize(f.Context.After), "context after", regular, f.Language, quoteRTL, false, roleOther)
 	name := speakerLine(f)
 	shape(&c.speaker, name, "speaker name", bold, "", isRTLText(name), false, roleNames)
 	role := roleLine(f)
 	shape(&c.role, role, "speaker role", regular, "", isRTLText(role), false, roleOther)
-	date := dateLine(f)
-	shape(&c.date, date, "date", regular, "en", false, false, roleOther)
-	src := sourceLine(f)
-	shape(&c.source, src, "source", regular, "", isRTLText(src), false, roleOther)
+	date := dateLine(f, loc)
+	shape(&c.date, date, "date", regular, loc.Tag, loc.RTL, false, roleOther)
+	src := sourceLine(f, loc)
+	shape(&c.source, src, "source", regular, loc.Tag, loc.RTL, false, roleOther)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/render/brand"
+	"github.com/factcard/factcard/render/locale"
 )
 
 // Version is the renderer's output version. Bump it whenever the same fact and
@@ -122,7 +123,8 @@ func CheckFor(b *brand.Brand, f facts.Fact) error {
 
 // Fingerprint returns a hex digest of everything that decides a card's pixels
 // besides the fact, the options and the brand: Version, the bytes of every
-// embedded font, the type scale and the card geometries. Storage keys include it
+// embedded font, the type scale, the card geometries and the built-in locales
+// (their labels and CLDR dates). Storage keys include it
 // and the brand's digest (brand.Brand.Digest), so a change to any of them gives
 // new keys. It is computed once per process.
 func Fingerprint() string { return cachedFingerprint() }
@@ -141,6 +143,7 @@ func fingerprint() string {
 		h.Write(data)
 	}
 	fmt.Fprintf(h, "scale %+v\n", standardScale)
+	fmt.Fprintf(h, "locales %s\n", locale.Digest())
 	sizes := Sizes()
 	sort.Slice(sizes, func(i, j int) bool { return sizes[i] < sizes[j] })
 	for _, sz := range sizes {

@@ -44,6 +44,9 @@ const (
 	// DateResolved is a date resolved from the source's own words:
 	// "{date} (“{as_given}” in the source)".
 	DateResolved Key = "date.resolved"
+	// DateWithMedium joins a date and a medium: "{date} · {medium}". (Where
+	// the locale's digits are Arabic-Indic, a middle dot would read as a zero.)
+	DateWithMedium Key = "date.with-medium"
 	// The medium names ("Post on X").
 	MediumPostOnX            Key = "medium.post-on-x"
 	MediumBriefing           Key = "medium.briefing"
@@ -88,7 +91,7 @@ const (
 
 // Keys returns every label key, in the order above.
 func Keys() []Key {
-	return []Key{Source, DateUnknown, DateResolved,
+	return []Key{Source, DateUnknown, DateResolved, DateWithMedium,
 		MediumPostOnX, MediumBriefing, MediumRemarksToReporters, MediumPhoneCall, MediumStatement,
 		SpeakerRole, Alt, OEmbedTitle, IndexTitle, IndexDescription, IndexIntro,
 		Pager, FirstPage, NextPage, Footer, JSONAPI,
@@ -98,7 +101,7 @@ func Keys() []Key {
 
 // CardKeys returns the keys of the labels a card draws.
 func CardKeys() []Key {
-	return []Key{Source, DateUnknown, DateResolved,
+	return []Key{Source, DateUnknown, DateResolved, DateWithMedium,
 		MediumPostOnX, MediumBriefing, MediumRemarksToReporters, MediumPhoneCall, MediumStatement}
 }
 
@@ -202,15 +205,16 @@ func parse(data []byte) (*Locale, error) {
 // placeholders lists each label's placeholders: a label must use each exactly
 // once and no other, so no translation or override drops what a card says.
 var placeholders = map[Key][]string{
-	Source:       {"source"},
-	DateResolved: {"date", "as_given"},
-	SpeakerRole:  {"name", "role"},
-	Alt:          {"passage", "speaker", "date", "source"},
-	OEmbedTitle:  {"speaker", "passage"},
-	IndexTitle:   {"brand"},
-	IndexIntro:   {"count"},
-	EmbedLabel:   {"size"},
-	DateNote:     {"note"},
+	Source:         {"source"},
+	DateResolved:   {"date", "as_given"},
+	DateWithMedium: {"date", "medium"},
+	SpeakerRole:    {"name", "role"},
+	Alt:            {"passage", "speaker", "date", "source"},
+	OEmbedTitle:    {"speaker", "passage"},
+	IndexTitle:     {"brand"},
+	IndexIntro:     {"count"},
+	EmbedLabel:     {"size"},
+	DateNote:       {"note"},
 }
 
 // checkPlaceholders checks that s uses exactly the placeholders of key, each once.
@@ -439,6 +443,30 @@ func (l *Locale) Date(d facts.Date) string {
 		return l.Text(DateResolved, "date", day, "as_given", d.AsGiven)
 	}
 	return day
+}
+
+// When returns a fact's date and, when it has one, its medium, as cards and
+// pages show them: "10 May 2025 · Post on X".
+func (l *Locale) When(f facts.Fact) string { return l.when(l.Date(f.Said), f.Medium) }
+
+// when joins a written date and the name of medium m.
+func (l *Locale) when(date string, m facts.Medium) string {
+	if name := l.Medium(m); name != "" {
+		return l.Text(DateWithMedium, "date", date, "medium", name)
+	}
+	return date
+}
+
+// WhenIsolated is When with the source's words for a resolved date wrapped in
+// bidi isolates (U+2068, U+2069), so they keep their own direction inside a
+// label of the other: "(“this morning” في المصدر)". For cards; pages leave
+// ordering to the browser.
+func (l *Locale) WhenIsolated(f facts.Fact) string {
+	d := f.Said
+	if d.AsGiven != "" {
+		d.AsGiven = "\u2068" + d.AsGiven + "\u2069"
+	}
+	return l.when(l.Date(d), f.Medium)
 }
 
 // Number writes a whole number in the locale's digits, without grouping.

@@ -116,7 +116,7 @@ func TestDate(t *testing.T) {
 		{"ru", resolved, "9 мая 2025 г. («Friday» в источнике)"},
 		{"ru", unknown, "Дата в источнике не указана"},
 		{"hi", resolved, "9 मई 2025 (स्रोत में “Friday”)"},
-		{"ar", resolved, "٩ مايو ٢٠٢٥ («Friday» في المصدر)"},
+		{"ar", resolved, "٩ مايو ٢٠٢٥ (”Friday“ في المصدر)"},
 		{"fa", unknown, "تاریخ در منبع ذکر نشده است"},
 		{"ja", resolved, "2025年5月9日（出典では「Friday」）"},
 		// A resolved date without the source's words is shown as the day alone.
