@@ -4,9 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"time"
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/render/brand"
+	"github.com/factcard/factcard/render/locale"
 )
 
 // CheckBrand checks what brand.Load cannot, because it needs the layout: that
@@ -30,6 +33,9 @@ func CheckBrand(b *brand.Brand) error {
 		}
 		return &brand.Error{Field: field, Err: err}
 	}
+	if err := checkLocaleGlyphs(b); err != nil {
+		return err
+	}
 	c := &content{brand: name, url: url, logo: b.Logo}
 	for _, size := range Sizes() {
 		g := geometries[size]
@@ -43,6 +49,35 @@ func CheckBrand(b *brand.Brand) error {
 			if err := sampleCard(b, size, th); err != nil {
 				return &brand.Error{Field: "fonts", Err: fmt.Errorf("a sample %s card in theme %s does not draw: %w", size, th, err)}
 			}
+		}
+	}
+	return nil
+}
+
+// checkLocaleGlyphs checks that the card's own words in the brand's locale
+// (its labels and overrides, and the long date of every month) have glyphs. A
+// problem is a *brand.Error on "labels.KEY" for an override, else on "locale".
+func checkLocaleGlyphs(b *brand.Brand) error {
+	s, err := getShaperFor(b)
+	if err != nil {
+		return err
+	}
+	defer putShaper(s)
+	loc := s.st.locale()
+	st := paraStyle{weight: regular, lang: loc.Tag, rtl: loc.RTL, field: "locale"}
+	for _, k := range locale.CardKeys() {
+		if _, err := s.shape(loc.Text(k), st); err != nil {
+			field := "locale"
+			if slices.Contains(loc.Overridden, k) {
+				field = "labels." + string(k)
+			}
+			return &brand.Error{Field: field, Err: fmt.Errorf("label %s of locale %s: %w", k, loc.Tag, err)}
+		}
+	}
+	for m := time.January; m <= time.December; m++ {
+		d := loc.LongDate(time.Date(2025, m, 10, 0, 0, 0, 0, time.UTC))
+		if _, err := s.shape(d, st); err != nil {
+			return &brand.Error{Field: "locale", Err: fmt.Errorf("the date %q of locale %s: %w", d, loc.Tag, err)}
 		}
 	}
 	return nil

@@ -228,3 +228,54 @@ func TestLocaleMissingGlyph(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckBrandLocale: a brand whose labels have a character no font has
+// fails CheckBrand on the label's field; a locale the fonts cover passes.
+func TestCheckBrandLocale(t *testing.T) {
+	load := func(extra string) *brand.Brand {
+		t.Helper()
+		data, err := os.ReadFile("brand/builtin/brand.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		js := strings.Replace(string(data), `"name"`, extra+`, "name"`, 1)
+		b, err := brand.Load(fstest.MapFS{brand.File: {Data: []byte(js)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	for _, tc := range []struct {
+		name, extra, field string
+	}{
+		{"ar", `"locale": "ar"`, ""},
+		{"hi with an override", `"locale": "hi", "labels": {"source": "स्रोत — {source}"}`, ""},
+		{"an override no font has", `"locale": "en", "labels": {"source": "\ue000 {source}"}`, "labels.source"},
+		{"a medium no font has", `"labels": {"medium.briefing": "Briefing \ue001"}`, "labels.medium.briefing"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := CheckBrand(load(tc.extra))
+			if tc.field == "" {
+				if err != nil {
+					t.Fatalf("CheckBrand: %v", err)
+				}
+				return
+			}
+			var be *brand.Error
+			if !errors.As(err, &be) || be.Field != tc.field {
+				t.Fatalf("CheckBrand = %v, want a *brand.Error on %s", err, tc.field)
+			}
+			var mg *MissingGlyphError
+			if !errors.As(err, &mg) {
+				t.Errorf("CheckBrand = %v, want it to wrap a *MissingGlyphError", err)
+			}
+		})
+	}
+	// A locale whose script the fonts lack fails on "locale" until they have it.
+	if err := CheckBrand(load(`"locale": "ko"`)); err != nil {
+		var be *brand.Error
+		if !errors.As(err, &be) || be.Field != "locale" {
+			t.Errorf("CheckBrand(ko) = %v, want nil or a *brand.Error on locale", err)
+		}
+	}
+}
