@@ -118,6 +118,10 @@ golden: ## Regenerate the card golden images in render/testdata/golden (look at 
 fonts: ## Regenerate the embedded font subsets in render/fonts (needs fonts-noto-core and fonttools).
 	render/fonts/subset.sh
 
+.PHONY: dicts
+dicts: ## Regenerate the Thai, Lao, Khmer and Myanmar word lists in render/dict (see render/dict/build.sh for the packages).
+	sh render/dict/build.sh
+
 # Where a tool cannot be had, say why and go on: the tests that need it skip,
 # saying so. With FACTCARD_REQUIRE_TOOLS=1 (.ci/run sets it) make stops instead,
 # and the tests fail rather than skip, so that CI runs every test.

@@ -268,16 +268,16 @@ func (s *shaper) shape(text string, st paraStyle) (*para, error) {
 		}
 	}
 
-	// Break opportunities (UAX #14) give the words.
-	s.lines.Init(runes)
+	// Break opportunities (UAX #14 and each script's own, see lineBreaks) give
+	// the words.
 	wordOf := make([]int, len(runes))
-	for it := s.lines.LineIterator(); it.Next(); {
-		l := it.Line()
-		end := l.Offset + len(l.Text)
-		for i := l.Offset; i < end; i++ {
+	start := 0
+	for _, b := range lineBreaks(&s.lines, runes, nil) {
+		for i := start; i < b.end; i++ {
 			wordOf[i] = len(p.words)
 		}
-		p.words = append(p.words, word{start: l.Offset, end: end, glue: end < len(runes) && !breaksAtSpace(runes[end-1])})
+		p.words = append(p.words, word{start: start, end: b.end, glue: b.glue})
+		start = b.end
 	}
 	contentEnd := make([]int, len(p.words))
 	for i, w := range p.words {
