@@ -11,8 +11,10 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/factcard/factcard/facts"
 	"golang.org/x/sync/singleflight"
+
+	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/facts/panicerr"
 )
 
 // Blobs reads the objects of a published dataset. The service passes its S3 store;
@@ -277,25 +279,16 @@ func (p *Dataset) shard(ctx context.Context, i int) (*shard, error) {
 		// The read outlives any one caller: one that gives up must not fail the
 		// others waiting on the same shard.
 		ctx := context.WithoutCancel(ctx)
-		data, err := p.blobs.Get(ctx, key)
-		if err != nil {
-			p.log.ErrorContext(ctx, "dataset shard unreadable", "key", key, "err", err)
+		// The flight runs on singleflight's goroutine, which no handler's recover
+		// covers and where singleflight re-panics: a panic while reading or
+		// checking a shard becomes this shard's error here, or it would end the
+		// process.
+		sh, err := panicerr.Call(func() (*shard, error) { return p.load(ctx, key, i) })
+		if pe, ok := panicerr.As(err); ok {
+			p.log.ErrorContext(ctx, "dataset shard read panicked", "key", key, "panic", fmt.Sprint(pe.Value), "stack", string(pe.Stack))
 			return nil, fmt.Errorf("read %s: %w", key, err)
 		}
-		if len(data) > MaxShardBytes {
-			p.log.ErrorContext(ctx, "dataset shard refused", "key", key, "bytes", len(data))
-			return nil, fmt.Errorf("read %s: larger than %d bytes", key, MaxShardBytes)
-		}
-		if cap(data) > len(data)+len(data)/8 {
-			data = bytes.Clone(data) // the cache keeps it: no more than it needs
-		}
-		sh, err := parseShard(data, &p.manifest, i)
-		if err != nil {
-			p.log.ErrorContext(ctx, "dataset shard refused", "key", key, "err", err)
-			return nil, fmt.Errorf("read %s: %w", key, err)
-		}
-		p.cache.add(i, sh)
-		return sh, nil
+		return sh, err
 	})
 	select {
 	case <-ctx.Done():
@@ -306,6 +299,29 @@ func (p *Dataset) shard(ctx context.Context, i int) (*shard, error) {
 		}
 		return res.Val.(*shard), nil
 	}
+}
+
+// load reads, checks and keeps shard i, stored under key.
+func (p *Dataset) load(ctx context.Context, key string, i int) (*shard, error) {
+	data, err := p.blobs.Get(ctx, key)
+	if err != nil {
+		p.log.ErrorContext(ctx, "dataset shard unreadable", "key", key, "err", err)
+		return nil, fmt.Errorf("read %s: %w", key, err)
+	}
+	if len(data) > MaxShardBytes {
+		p.log.ErrorContext(ctx, "dataset shard refused", "key", key, "bytes", len(data))
+		return nil, fmt.Errorf("read %s: larger than %d bytes", key, MaxShardBytes)
+	}
+	if cap(data) > len(data)+len(data)/8 {
+		data = bytes.Clone(data) // the cache keeps it: no more than it needs
+	}
+	sh, err := parseShard(data, &p.manifest, i)
+	if err != nil {
+		p.log.ErrorContext(ctx, "dataset shard refused", "key", key, "err", err)
+		return nil, fmt.Errorf("read %s: %w", key, err)
+	}
+	p.cache.add(i, sh)
+	return sh, nil
 }
 
 // shardCache keeps checked shards, least recently used first out, up to a bound on

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/facts/factstest"
+	"github.com/factcard/factcard/facts/panicerr"
 	"github.com/factcard/factcard/facts/published"
 	"github.com/factcard/factcard/functions/testsupport/logbuf"
 )
@@ -334,6 +336,84 @@ func TestOpenPublishedFailures(t *testing.T) {
 				t.Errorf("err = %v; want it to say %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestOpenPublishedAbsurdCounts publishes manifests that hash to their version
+// and add up, but whose shard counts no shard of MaxShardBytes can hold. Before
+// the bound, 2147483647 made the reader's first lookup panic (makeslice: cap out
+// of range) and 1<<40 read as an empty shard.
+func TestOpenPublishedAbsurdCounts(t *testing.T) {
+	d, docs := synthetic(t, 300)
+	b, err := published.Pack(d, docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, count := range []int{published.MaxShardBytes/12 + 1, 1<<31 - 1, 1 << 40, 1<<62 + 5} {
+		t.Run(fmt.Sprint(count), func(t *testing.T) {
+			m := b.Manifest
+			m.ShardFacts = slices.Clone(m.ShardFacts)
+			m.Facts += count - m.ShardFacts[0]
+			m.ShardFacts[0] = count
+			m.Version = ""
+			m.Version = published.ManifestVersion(m)
+			blobs := &memBlobs{objs: map[string][]byte{"facts/" + m.Version + "/manifest.json": []byte(jsonOf(t, m))}}
+			for _, o := range b.Objects[:len(b.Objects)-1] {
+				blobs.objs["facts/"+m.Version+"/"+o.Name] = o.Body
+			}
+			p, err := published.Open(t.Context(), published.Config{Blobs: blobs, Root: "facts", Version: m.Version})
+			if err == nil {
+				for _, f := range d.All() {
+					_, err := p.Fact(t.Context(), f.ID)
+					t.Logf("lookup of %s: %v", f.ID, err)
+				}
+				t.Fatalf("opened a manifest whose shard 0 has %d facts; want an error", count)
+			}
+			if want := fmt.Sprintf("shard 0 has %d facts", count); !strings.Contains(err.Error(), want) {
+				t.Errorf("err = %v; want it to say %q", err, want)
+			}
+		})
+	}
+}
+
+// panicBlobs panics on every read of a shard, as a bug in a Blobs or in the
+// shard's checks would.
+type panicBlobs struct{ *memBlobs }
+
+func (p panicBlobs) Get(ctx context.Context, key string) ([]byte, error) {
+	if strings.Contains(key, "/shards/") {
+		panic("fixture: a reader that panics")
+	}
+	return p.memBlobs.Get(ctx, key)
+}
+
+// TestPublishedShardReadPanics checks that a panic while a shard is read, on
+// singleflight's goroutine, is that lookup's error, logged with the key and the
+// stack, and that the process lives (before the recover, the test binary died).
+func TestPublishedShardReadPanics(t *testing.T) {
+	d, docs := synthetic(t, 300)
+	_, blobs, b := publish(t, d, docs, published.Config{})
+	var logs logbuf.Buffer
+	p, err := published.Open(t.Context(), published.Config{Blobs: panicBlobs{blobs}, Root: "facts", Version: b.Manifest.Version,
+		Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := d.All()[0].ID
+	for range 2 { // not remembered: the second lookup reads again
+		_, err := p.Fact(t.Context(), id)
+		if _, ok := panicerr.As(err); !ok || errors.Is(err, facts.ErrNotFound) {
+			t.Fatalf("Fact(%q) = %v; want the recovered panic as an error", id, err)
+		}
+	}
+	if _, err := p.List(t.Context(), "", 10); err == nil {
+		t.Error("List through a panicking reader succeeded")
+	}
+	key := published.ShardKey("facts", b.Manifest.Version, published.ShardOf(id, p.Shards()), p.Shards())
+	for _, want := range []string{"dataset shard read panicked", key, "fixture: a reader that panics", "published_test.panicBlobs.Get"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, logs.String())
+		}
 	}
 }
 

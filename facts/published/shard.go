@@ -45,6 +45,11 @@ const (
 	// bytes a shard).
 	MaxManifestBytes = 8 << 20
 
+	// minFactLine is the fewest bytes a fact's line can take in a shard,
+	// {"id":"a",} and its newline: a shard of MaxShardBytes holds at most
+	// MaxShardBytes/minFactLine facts, the bound parseManifest puts on a count.
+	minFactLine = len(`{"id":"a",}`) + 1
+
 	manifestName  = "manifest.json"
 	shardsFolder  = "shards"
 	sourcesFolder = "sources"
@@ -363,7 +368,9 @@ func parseManifest(data []byte, version string) (Manifest, error) {
 	}
 	total := 0
 	for i, c := range m.ShardFacts {
-		if c < 0 {
+		if c < 0 || c > MaxShardBytes/minFactLine {
+			// More than a shard of MaxShardBytes can hold: the count would size
+			// the reader's index of the shard.
 			return Manifest{}, fmt.Errorf("manifest: shard %d has %d facts", i, c)
 		}
 		if _, err := hex.DecodeString(m.ShardSHA256[i]); err != nil || len(m.ShardSHA256[i]) != 64 {
@@ -471,7 +478,7 @@ func parseShard(data []byte, m *shardIndex, i int) (*shard, error) {
 	if !bytes.HasPrefix(data, []byte(header)) || !bytes.HasSuffix(data, []byte(shardFooter)) || len(data) < len(header)+len(shardFooter) {
 		return nil, fmt.Errorf("shard %d: not a %s file of shard %d of %d", i, ShardFormat, i, n)
 	}
-	s := &shard{data: data, lines: make([]int32, 0, m.counts[i]+1)}
+	s := &shard{data: data, lines: make([]int32, 0, min(int(m.counts[i]), len(data)/minFactLine)+1)}
 	body := data[len(header) : len(data)-len(shardFooter)]
 	off := len(header)
 	prev := ""
