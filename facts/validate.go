@@ -181,8 +181,8 @@ func (s Source) problems() []fieldProblem {
 	}
 	if s.Document == "" {
 		add("document", "required: the file name of the source text")
-	} else if !validDocumentName(s.Document) {
-		add("document", "%q must be a plain file name (letters, digits, '.', '_', '-'; not starting with '.' or '_')", truncate(s.Document, 80))
+	} else if !ValidDocumentName(s.Document) {
+		add("document", "%q %s", truncate(s.Document, 80), DocumentNameRule)
 	}
 	text("headline", s.Headline, true)
 	text("publisher", s.Publisher, false)
@@ -219,15 +219,22 @@ var sha256Pattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 // documentPattern is the characters of a document name. Its length is checked
 // apart: a counted repetition such as {0,254} compiles to a copy of the class
 // per count, thousands of instructions built at every process start.
-var documentPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+var documentPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 
 // maxDocumentName is the longest document name, in bytes (the names are ASCII):
-// most file systems' limit.
-const maxDocumentName = 255
+// the longest segment of a key in the card bucket, where 'factcard publish'
+// writes each document under its name.
+const maxDocumentName = 200
 
-// validDocumentName reports whether name is a plain file name that go:embed keeps
-// (it drops names starting with '.' or '_') and that cannot leave the sources folder.
-func validDocumentName(name string) bool {
+// DocumentNameRule says what ValidDocumentName accepts, for messages.
+var DocumentNameRule = fmt.Sprintf("must be a plain file name of at most %d characters: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit, without \"..\"", maxDocumentName)
+
+// ValidDocumentName reports whether name may name a source document: a plain file
+// name that go:embed keeps (it drops names starting with '.' or '_'), that cannot
+// leave the sources folder, and that a published version can hold as a key
+// segment (lower case). 'facts add-source', validation and 'publish' apply this
+// one rule.
+func ValidDocumentName(name string) bool {
 	return len(name) <= maxDocumentName && documentPattern.MatchString(name) && !strings.Contains(name, "..")
 }
 

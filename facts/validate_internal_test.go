@@ -12,9 +12,11 @@ func TestValidDocumentName(t *testing.T) {
 	}{
 		{"000_c1ab32550f819f58.txt", true},
 		{"a", true},
-		{"A-b_c.9", true},
-		{strings.Repeat("a", 255), true},
-		{strings.Repeat("a", 256), false},
+		{"a-b_c.9", true},
+		{"A-b_c.9", false}, // publish stores it under its name, and keys are lower case
+		{"Report.TXT", false},
+		{strings.Repeat("a", 200), true},
+		{strings.Repeat("a", 201), false},
 		{"", false},
 		{".hidden", false},
 		{"_ignored", false},
@@ -24,8 +26,8 @@ func TestValidDocumentName(t *testing.T) {
 		{"café.txt", false},
 		{"name with space", false},
 	} {
-		if got := validDocumentName(tc.name); got != tc.want {
-			t.Errorf("validDocumentName(%.20q… %d bytes) = %v, want %v", tc.name, len(tc.name), got, tc.want)
+		if got := ValidDocumentName(tc.name); got != tc.want {
+			t.Errorf("ValidDocumentName(%.20q… %d bytes) = %v, want %v", tc.name, len(tc.name), got, tc.want)
 		}
 	}
 }

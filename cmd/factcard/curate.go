@@ -153,20 +153,34 @@ func (d datasetFlags) sourcesDir() string {
 	return filepath.Join(filepath.Dir(*d.dataset), "sources")
 }
 
-// load reads the dataset file as it is on disk and checks it against its documents.
-func (d datasetFlags) load() ([]byte, *facts.Dataset, error) {
-	data, err := os.ReadFile(*d.dataset)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, &curate.InputError{Msg: fmt.Sprintf("%s does not exist: run from the repository's root, or give --dataset FILE", *d.dataset)}
-	}
+// hold locks the dataset file for a change (see holdDataset), opens its
+// documents and checks it against them. The caller releases both.
+func (d datasetFlags) hold(ctx context.Context) (*heldDataset, *sourcesFS, *facts.Dataset, error) {
+	h, err := holdDataset(ctx, *d.dataset)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	ds, err := facts.Load(bytes.NewReader(data), os.DirFS(d.sourcesDir()))
+	docs, err := openSources(d.sourcesDir())
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s is not valid as it stands; fix it first (factcard facts validate %s):\n%w", *d.dataset, *d.dataset, err)
+		h.release()
+		return nil, nil, nil, err
 	}
-	return data, ds, nil
+	ds, err := facts.Load(bytes.NewReader(h.data), docs)
+	if err != nil {
+		h.release()
+		docs.Close()
+		return nil, nil, nil, fmt.Errorf("%s is not valid as it stands; fix it first (factcard facts validate %s):\n%w", *d.dataset, *d.dataset, err)
+	}
+	return h, docs, ds, nil
+}
+
+// interrupted says that a curation command stopped on a signal and changed
+// nothing, when ctx is done; otherwise it returns err.
+func interrupted(ctx context.Context, dataset string, err error) error {
+	if ctx.Err() == nil {
+		return err
+	}
+	return fmt.Errorf("interrupted: %s not changed", dataset)
 }
 
 // stringFlag is a string flag that knows whether it was given.
@@ -238,27 +252,29 @@ temporary file, validated, and renamed over the old one.`,
 				if after.set {
 					req.After = &after.value
 				}
-				data, d, err := ds.load()
+				held, docs, d, err := ds.hold(ctx)
 				if err != nil {
-					return err
+					return interrupted(ctx, *ds.dataset, err)
 				}
+				defer held.release()
+				defer docs.Close()
 				src, ok := findSource(d, req.SourceID)
 				if !ok {
 					return &curate.InputError{Msg: fmt.Sprintf("no source with ID %q in %s (sources: %s); add one with 'factcard facts add-source FILE'", req.SourceID, *ds.dataset, sourceIDs(d))}
 				}
-				doc, err := os.ReadFile(filepath.Join(ds.sourcesDir(), src.Document))
+				doc, err := docs.ReadFile(src.Document)
 				if err != nil {
 					return err
 				}
 				f, err := curate.BuildFact(ctx, d, src, string(doc), req)
 				if err != nil {
-					return err
+					return interrupted(ctx, *ds.dataset, err)
 				}
-				updated, err := curate.InsertFact(data, f)
+				updated, err := curate.InsertFact(held.data, f)
 				if err != nil {
 					return err
 				}
-				nd, err := checkNewDataset(updated, os.DirFS(ds.sourcesDir()), e.brand)
+				nd, err := checkNewDataset(updated, docs, e.brand)
 				if err != nil {
 					return err
 				}
@@ -272,8 +288,8 @@ temporary file, validated, and renamed over the old one.`,
 					fmt.Fprintf(e.stdout, "dry run: %s not changed\n", *ds.dataset)
 					return nil
 				}
-				if err := writeFileAtomic(*ds.dataset, updated); err != nil {
-					return fmt.Errorf("write %s: %w", *ds.dataset, err)
+				if err := held.replace(ctx, updated); err != nil {
+					return interrupted(ctx, *ds.dataset, fmt.Errorf("write %s: %w", *ds.dataset, err))
 				}
 				fmt.Fprintf(e.stdout, "added fact %q to %s; %d facts valid\n", f.ID, *ds.dataset, nd.Len())
 				return nil
@@ -341,7 +357,7 @@ Bad input exits 2 and changes nothing.`,
 			fs.StringVar(&req.PublishedNote, "published-note", "", "a `note` on how the publication date is known")
 			fs.StringVar(&req.Retrieved, "retrieved", "", "when you obtained the document, `YYYY-MM-DD`")
 			fs.StringVar(&req.Note, "note", "", "a `note` on the source for readers of the data")
-			return func(_ context.Context, e *env, args []string) error {
+			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) != 1 {
 					return usagef("add-source takes exactly one FILE (the source text)")
 				}
@@ -349,10 +365,12 @@ Bad input exits 2 and changes nothing.`,
 				if err != nil {
 					return err
 				}
-				data, d, err := ds.load()
+				held, docs, d, err := ds.hold(ctx)
 				if err != nil {
-					return err
+					return interrupted(ctx, *ds.dataset, err)
 				}
+				defer held.release()
+				defer docs.Close()
 				name := filepath.Base(args[0])
 				src, err := curate.BuildSource(d, name, doc, req)
 				if err != nil {
@@ -363,20 +381,20 @@ Bad input exits 2 and changes nothing.`,
 				if _, err := os.Lstat(target); err == nil {
 					return &curate.InputError{Msg: fmt.Sprintf("%s already exists and no source names it: remove it or rename your file", target)}
 				}
-				updated, err := curate.InsertSource(data, src)
+				updated, err := curate.InsertSource(held.data, src)
 				if err != nil {
 					return err
 				}
-				docs := overlayFS{base: os.DirFS(dir), name: name, data: doc}
-				if _, err := checkNewDataset(updated, docs, e.brand); err != nil {
+				if _, err := checkNewDataset(updated, overlayFS{base: docs, name: name, data: doc}, e.brand); err != nil {
 					return err
 				}
-				if err := createFile(target, doc); err != nil {
-					return fmt.Errorf("copy %s into %s: %w", args[0], dir, err)
+				removeStaleTemps(dir, time.Now().Add(-staleTemp))
+				if err := writeDurable(ctx, target, doc, 0o644, os.Link); err != nil {
+					return interrupted(ctx, *ds.dataset, fmt.Errorf("copy %s into %s: %w", args[0], dir, err))
 				}
-				if err := writeFileAtomic(*ds.dataset, updated); err != nil {
+				if err := held.replace(ctx, updated); err != nil {
 					os.Remove(target)
-					return fmt.Errorf("write %s: %w", *ds.dataset, err)
+					return interrupted(ctx, *ds.dataset, fmt.Errorf("write %s: %w", *ds.dataset, err))
 				}
 				enc, err := facts.EncodeSource(src)
 				if err != nil {
@@ -388,10 +406,6 @@ Bad input exits 2 and changes nothing.`,
 		},
 	}
 }
-
-// createFile writes data to a new file at path via a temporary file, failing if
-// path exists: a source document is never overwritten.
-func createFile(path string, data []byte) error { return writeViaTemp(path, data, os.Link) }
 
 // overlayFS is a folder with one more file in it, not yet written.
 type overlayFS struct {

@@ -337,6 +337,7 @@ func TestAddSourceBadInput(t *testing.T) {
 	notUTF8 := write("latin1.txt", "FIXTURE Headline caf\xe9\n")
 	empty := write("empty.txt", " \n")
 	badName := write("_hidden.txt", "FIXTURE Headline\n")
+	capitalised := write("Fixture-Doc.txt", "FIXTURE Headline\n")
 	tests := []struct {
 		name string
 		args []string
@@ -352,6 +353,7 @@ func TestAddSourceBadInput(t *testing.T) {
 		{"a taken ID", []string{fixture, "--headline", "FIXTURE Headline", "--id", article}, `source ID "article-jaishankar-rubio-talks" is taken`},
 		{"a malformed ID", []string{fixture, "--headline", "FIXTURE Headline", "--id", "Not A Slug"}, `source ID "Not A Slug" is not a slug`},
 		{"a file name go:embed would drop", []string{badName, "--headline", "FIXTURE Headline"}, "must be a plain file name"},
+		{"a capitalised file name, which publish could not store", []string{capitalised, "--headline", "FIXTURE Headline"}, `"Fixture-Doc.txt" must be a plain file name of at most 200 characters: lower-case letters`},
 		{"a publication date not in the document", []string{fixture, "--headline", "FIXTURE Headline", "--published", "May 2, 2025"}, `--published "May 2, 2025" does not occur`},
 		{"a malformed publication date", []string{fixture, "--headline", "FIXTURE Headline", "--published", "soon"}, `--published "soon"`},
 		{"an impossible retrieval date", []string{fixture, "--headline", "FIXTURE Headline", "--retrieved", "2025-02-30"}, `--retrieved "2025-02-30" is not a real date`},

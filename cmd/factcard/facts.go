@@ -97,7 +97,12 @@ sources/ beside it, or from --sources DIR.`,
 							if dir == "" {
 								dir = filepath.Join(filepath.Dir(args[0]), "sources")
 							}
-							if d, err = facts.Load(fh, os.DirFS(dir)); err != nil {
+							docs, err := openSources(dir)
+							if err != nil {
+								return err
+							}
+							defer docs.Close()
+							if d, err = facts.Load(fh, docs); err != nil {
 								return err
 							}
 						}

@@ -129,16 +129,22 @@ func packForPublish(file, sources string, check func(int, facts.Fact)) (b *publi
 		return nil, "", nil, err
 	}
 	defer done()
+	docs, err := openSources(sources)
+	if err != nil {
+		return nil, "", nil, err
+	}
 	spill, err := dataset.NewSpillFile("")
 	if err != nil {
+		docs.Close()
 		return nil, "", nil, err
 	}
-	b, err = published.PackFile(r, size, os.DirFS(sources), published.PackOptions{Spill: spill, Check: check})
+	b, err = published.PackFile(r, size, docs, published.PackOptions{Spill: spill, Check: check})
 	if err != nil {
 		spill.Close()
+		docs.Close()
 		return nil, "", nil, err
 	}
-	return b, file, func() { spill.Close() }, nil
+	return b, file, func() { spill.Close(); docs.Close() }, nil
 }
 
 // seekable returns the dataset file to read at any offset, with its size: the

@@ -90,7 +90,12 @@ func loadDatasetFile(path string) (*facts.Dataset, error) {
 		return nil, err
 	}
 	defer fh.Close()
-	return facts.Load(fh, os.DirFS(filepath.Join(filepath.Dir(path), "sources")))
+	docs, err := openSources(filepath.Join(filepath.Dir(path), "sources"))
+	if err != nil {
+		return nil, err
+	}
+	defer docs.Close()
+	return facts.Load(fh, docs)
 }
 
 func renderOne(e *env, f facts.Fact, opts render.Options, out string) error {

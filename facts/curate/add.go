@@ -74,6 +74,9 @@ func BuildFact(ctx context.Context, d *facts.Dataset, src facts.Source, doc stri
 		}
 	}
 	text := passage.Fold(doc)
+	if err := ctx.Err(); err != nil {
+		return facts.Fact{}, err
+	}
 	ms := text.Find(quote)
 	if len(ms) == 0 {
 		closest, err := Closest(ctx, doc, quote)
@@ -583,6 +586,9 @@ func BuildSource(d *facts.Dataset, name string, doc []byte, req SourceRequest) (
 	}
 	if len(doc) > facts.MaxDocumentBytes {
 		return facts.Source{}, inputf("%s is larger than %d bytes: a source is one article or transcript", name, facts.MaxDocumentBytes)
+	}
+	if !facts.ValidDocumentName(name) {
+		return facts.Source{}, inputf("the file name %q %s: copy the file to such a name (the dataset records it, and 'factcard publish' stores the document under it)", name, facts.DocumentNameRule)
 	}
 	sum := facts.DocumentSHA256(doc)
 	s := facts.Source{ID: req.ID, Document: name, SHA256: sum, Headline: strings.TrimSpace(req.Headline),

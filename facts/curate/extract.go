@@ -131,6 +131,9 @@ type nameUse struct{ name, role string }
 
 func newExtractor(ctx context.Context, text string) (*extractor, error) {
 	x := &extractor{text: text, folded: passage.Fold(text), lines: splitLines(text), boundsLine: -1, locsLine: -1}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	x.quotes = x.findQuotes()
 	var err error
 	if x.names, err = x.findNames(ctx); err != nil {
