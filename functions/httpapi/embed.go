@@ -6,6 +6,7 @@ import (
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/render"
+	"github.com/factcard/factcard/render/locale"
 )
 
 // embedSnippet is the HTML people paste into their own pages to embed one card of
@@ -35,8 +36,11 @@ func (s *server) embed(base string, f facts.Fact, opts render.Options) (embedSni
 	// The card is shown at half its pixel size: sharp on high-density screens, and
 	// no wider than an embedded post.
 	w, h := card.Width/2, card.Height/2
-	vals := factVals(f)
+	loc := s.locale()
+	vals := factVals(loc, f)
 	maps.Copy(vals, map[string]any{
+		"page_lang": loc.Tag,
+		"page_dir":  loc.Dir(),
 		"max_width": w,
 		"share_url": shareURL,
 		"image_url": card.URL,
@@ -56,13 +60,15 @@ func (s *server) embed(base string, f facts.Fact, opts render.Options) (embedSni
 // read-only text box, the og card's open.
 func (s *server) embedSizes(base string, f facts.Fact) (markup, error) {
 	var b strings.Builder
+	loc := s.locale()
 	for _, size := range render.Sizes() {
 		e, err := s.embed(base, f, render.Options{Size: size})
 		if err != nil {
 			return "", err
 		}
 		if err := s.pages.embedSize.exec(&b, map[string]any{
-			"open": size == render.DefaultSize, "name": sizeName(size), "width": e.Card.Width, "height": e.Card.Height,
+			"open": size == render.DefaultSize, "name": sizeName(loc, size), "width": e.Card.Width, "height": e.Card.Height,
+			"label": loc.Text(locale.EmbedLabel, "size", sizeName(loc, size)),
 			// A string, so the snippet is escaped: the box shows the markup to copy.
 			"snippet": string(e.HTML),
 		}); err != nil {

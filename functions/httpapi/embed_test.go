@@ -20,6 +20,7 @@ import (
 	"github.com/factcard/factcard/functions/cards"
 	"github.com/factcard/factcard/functions/storage/storagetest"
 	"github.com/factcard/factcard/render"
+	"github.com/factcard/factcard/render/locale"
 )
 
 // fixtureSet serves test fixtures beside the dataset's facts, so that a test can
@@ -226,7 +227,7 @@ func checkSnippet(t *testing.T, snippet string, f facts.Fact, want snippetWant) 
 	img := imgs[0]
 	for key, v := range map[string]string{
 		"src": want.imageURL, "width": strconv.Itoa(want.width), "height": strconv.Itoa(want.height),
-		"alt": alt(f), "loading": "lazy",
+		"alt": alt(locale.MustDefault(), f), "loading": "lazy",
 	} {
 		if got, _ := attr(img, key); got != v {
 			t.Errorf("img %s = %q, want %q", key, got, v)

@@ -84,7 +84,7 @@ func (s *server) oembed(w http.ResponseWriter, r *http.Request) error {
 	}
 	resp := oembedResponse{
 		Version: "1.0", Type: typ, Width: e.Card.Width, Height: e.Card.Height,
-		Title: oembedTitle(f), AuthorName: f.Speaker.Name, ProviderName: s.brand.Name, ProviderURL: providerURL(s.brand.URL, base),
+		Title: oembedTitle(s.locale(), f), AuthorName: f.Speaker.Name, ProviderName: s.brand.Name, ProviderURL: providerURL(s.brand.URL, base),
 		CacheAge:     3600,
 		ThumbnailURL: e.Card.URL, ThumbnailWidth: e.Card.Width, ThumbnailHeight: e.Card.Height,
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/render"
 	"github.com/factcard/factcard/render/brand"
+	"github.com/factcard/factcard/render/locale"
 )
 
 //go:embed templates
@@ -83,6 +84,7 @@ func (s *server) index(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	loc := s.locale()
 	var items strings.Builder
 	for _, f := range page.Facts {
 		link, err := s.thumb(base, f)
@@ -93,19 +95,23 @@ func (s *server) index(w http.ResponseWriter, r *http.Request) error {
 		if err := s.pages.indexItem.exec(&items, map[string]any{
 			"share_url": base + "/share/" + f.ID, "thumb_url": link.URL,
 			"thumb_width": link.Width / 2, "thumb_height": link.Height / 2,
-			"alt": alt(f), "lang": f.Language, "dir": direction(f.Language),
+			"alt": alt(loc, f), "lang": f.Language, "dir": direction(f.Language),
 			"quoted": quoted(f), "context_before": before, "context_after": after,
-			"speaker": speakerLine(f), "date": f.Said.Display(),
+			"speaker": speakerLine(loc, f), "date": loc.Date(f.Said),
 		}); err != nil {
 			return err
 		}
 	}
-	head, err := s.pages.index.render(map[string]any{"base": base, "brand": s.brand.Name})
+	head, err := s.pages.index.render(map[string]any{"base": base,
+		"title":       loc.Text(locale.IndexTitle, "brand", s.brand.Name),
+		"description": loc.Text(locale.IndexDescription)})
 	if err != nil {
 		return err
 	}
-	vals := map[string]any{"count": s.facts.Len(), "items": markup(items.String()), "brand": s.brand.Name,
-		"pager": p.cursor != "" || page.Next != "", "first_url": "", "next_url": ""}
+	vals := map[string]any{"intro": loc.Text(locale.IndexIntro, "count", loc.Number(s.facts.Len())),
+		"items": markup(items.String()), "brand": s.brand.Name,
+		"pager": p.cursor != "" || page.Next != "", "first_url": "", "next_url": "",
+		"pager_label": loc.Text(locale.Pager), "first_page": loc.Text(locale.FirstPage), "next_page": loc.Text(locale.NextPage)}
 	// Links to the first and the next page, when there are any.
 	if p.cursor != "" {
 		vals["first_url"] = base + "/" + p.query("")
@@ -147,10 +153,11 @@ func (s *server) share(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	before, after := contextParts(f)
-	vals := factVals(f)
+	loc := s.locale()
+	vals := factVals(loc, f)
 	maps.Copy(vals, map[string]any{
-		"title":          title(f),
-		"description":    description(f),
+		"title":          title(loc, f),
+		"description":    description(loc, f),
 		"share_url":      shareURL,
 		"oembed_url":     base + "/oembed?" + url.Values{"url": {shareURL}, "format": {"json"}}.Encode(),
 		"image_url":      image.URL,
@@ -168,7 +175,15 @@ func (s *server) share(w http.ResponseWriter, r *http.Request) error {
 		"date_note":      f.Said.Note,
 		"base":           base,
 		"brand":          s.brand.Name,
+		"download":       loc.Text(locale.Download),
+		"embed_title":    loc.Text(locale.Embed),
+		"embed_intro":    loc.Text(locale.EmbedIntro),
+		"about":          loc.Text(locale.About),
+		"back":           loc.Text(locale.Back),
 	})
+	if f.Said.Note != "" {
+		vals["date_note"] = loc.Text(locale.DateNote, "note", f.Said.Note)
+	}
 	head, err := s.pages.share.render(vals)
 	if err != nil {
 		return err
@@ -184,8 +199,10 @@ func (s *server) share(w http.ResponseWriter, r *http.Request) error {
 // every page needs.
 func (s *server) writePage(w http.ResponseWriter, r *http.Request, base string, head, body markup) error {
 	var b strings.Builder
+	loc := s.locale()
 	if err := s.pages.page.exec(&b, map[string]any{"css": s.pages.css, "head": head, "body": body, "base": base,
-		"brand": s.brand.Name, "brand_url": s.brand.URL}); err != nil {
+		"brand": s.brand.Name, "brand_url": s.brand.URL, "lang": loc.Tag, "dir": loc.Dir(),
+		"footer": loc.Text(locale.Footer), "json_api": loc.Text(locale.JSONAPI)}); err != nil {
 		return err
 	}
 	h := w.Header()
@@ -201,11 +218,17 @@ func (s *server) writePage(w http.ResponseWriter, r *http.Request, base string, 
 	return nil
 }
 
-// quoted puts the quote in its language's quotation marks, as the card does: Urdu,
-// read right to left, opens with ” and closes with “.
+// quoted puts the quote in its language's quotation marks, as the card does: Urdu
+// and Arabic, read right to left, open with ” and close with “; Persian takes
+// « », Hebrew ” ”.
 func quoted(f facts.Fact) string {
-	if f.Language == "ur" {
+	switch f.Language {
+	case "ur", "ar":
 		return "”" + f.Quote + "“"
+	case "fa":
+		return "«" + f.Quote + "»"
+	case "he":
+		return "”" + f.Quote + "”"
 	}
 	return "“" + f.Quote + "”"
 }
@@ -235,61 +258,65 @@ func contextParts(f facts.Fact) (before, after string) {
 
 // direction is the HTML dir of a language's text.
 func direction(lang string) string {
-	if lang == "ur" {
+	switch lang {
+	case "ur", "ar", "fa", "he":
 		return "rtl"
 	}
 	return "ltr"
 }
 
-// speakerLine is "Name, Role" or just the name.
-func speakerLine(f facts.Fact) string {
+// locale is the language of the pages' own words: the brand's.
+func (s *server) locale() *locale.Locale {
+	if s.brand != nil && s.brand.Locale != nil {
+		return s.brand.Locale
+	}
+	return locale.MustDefault()
+}
+
+// speakerLine is "Name, Role" (in the locale's words) or just the name.
+func speakerLine(loc *locale.Locale, f facts.Fact) string {
 	if f.Speaker.Role != "" {
-		return f.Speaker.Name + ", " + f.Speaker.Role
+		return loc.Text(locale.SpeakerRole, "name", f.Speaker.Name, "role", f.Speaker.Role)
 	}
 	return f.Speaker.Name
 }
 
 // title is the page and unfurl title: who said it.
-func title(f facts.Fact) string { return speakerLine(f) }
+func title(loc *locale.Locale, f facts.Fact) string { return speakerLine(loc, f) }
 
 // oembedTitle is the oEmbed title: who said what, the quote in its context.
-func oembedTitle(f facts.Fact) string { return speakerLine(f) + ": " + inContext(f) }
+func oembedTitle(loc *locale.Locale, f facts.Fact) string {
+	return loc.Text(locale.OEmbedTitle, "speaker", speakerLine(loc, f), "passage", inContext(f))
+}
 
 // description is the unfurl text: the whole quote in its context, then when and where.
-func description(f facts.Fact) string {
-	parts := []string{inContext(f), f.Said.Display()}
-	if m := f.Medium.Label(); m != "" {
+func description(loc *locale.Locale, f facts.Fact) string {
+	parts := []string{inContext(f), loc.Date(f.Said)}
+	if m := loc.Medium(f.Medium); m != "" {
 		parts = append(parts, m)
 	}
-	parts = append(parts, "Source: "+f.Source.Headline)
+	parts = append(parts, loc.Text(locale.Source, "source", f.Source.Headline))
 	return strings.Join(parts, " · ")
 }
 
 // alt describes the card image for people who cannot see it: everything it shows.
-func alt(f facts.Fact) string {
-	return "Quote card: " + inContext(f) + " — " + speakerLine(f) + ", " + f.Said.Display() + ". Source: " + f.Source.Headline
+func alt(loc *locale.Locale, f facts.Fact) string {
+	return loc.Text(locale.Alt, "passage", inContext(f), "speaker", speakerLine(loc, f),
+		"date", loc.Date(f.Said), "source", f.Source.Headline)
 }
 
-// when is the date and the medium.
-func when(f facts.Fact) string {
-	if m := f.Medium.Label(); m != "" {
-		return f.Said.Display() + " · " + m
-	}
-	return f.Said.Display()
-}
-
-// sizeNames are the card sizes in words people use.
-var sizeNames = map[render.Size]string{
-	render.SizeOG:       "Link preview",
-	render.SizeSquare:   "Square",
-	render.SizePortrait: "Portrait",
-	render.SizeStory:    "Story",
+// sizeKeys are the labels of the card sizes in words people use.
+var sizeKeys = map[render.Size]locale.Key{
+	render.SizeOG:       locale.SizeOG,
+	render.SizeSquare:   locale.SizeSquare,
+	render.SizePortrait: locale.SizePortrait,
+	render.SizeStory:    locale.SizeStory,
 }
 
 // sizeName is a card size in words.
-func sizeName(size render.Size) string {
-	if name := sizeNames[size]; name != "" {
-		return name
+func sizeName(loc *locale.Locale, size render.Size) string {
+	if k, ok := sizeKeys[size]; ok {
+		return loc.Text(k)
 	}
 	return string(size)
 }
@@ -297,8 +324,9 @@ func sizeName(size render.Size) string {
 // sizeLinks lists the downloadable cards, one size-link template each.
 func (s *server) sizeLinks(links []cardLink) (markup, error) {
 	var b strings.Builder
+	loc := s.locale()
 	for _, l := range links {
-		name := sizeName(l.Size)
+		name := sizeName(loc, l.Size)
 		if err := s.pages.sizeLink.exec(&b, map[string]any{
 			"url": l.URL, "name": name, "theme": string(l.Theme), "width": l.Width, "height": l.Height,
 		}); err != nil {
@@ -349,18 +377,22 @@ func jsonLD(f facts.Fact, shareURL, imageURL string) (markup, error) {
 }
 
 // factVals are the template values of every page that shows a fact: its
-// language and alt text, and the attribution (speaker, date and medium, source).
-func factVals(f facts.Fact) map[string]any {
+// language and alt text, and the attribution (speaker, date and medium, source),
+// in the words of locale loc.
+func factVals(loc *locale.Locale, f facts.Fact) map[string]any {
+	srcBefore, srcAfter := loc.Split(locale.Source, "source")
 	return map[string]any{
-		"alt":        alt(f),
-		"lang":       f.Language,
-		"dir":        direction(f.Language),
-		"name":       f.Speaker.Name,
-		"role":       f.Speaker.Role,
-		"handle":     f.Speaker.Handle,
-		"when":       when(f),
-		"headline":   f.Source.Headline,
-		"source_url": f.Source.URL, // http(s): the dataset's validation says so
-		"publisher":  f.Source.Publisher,
+		"alt":           alt(loc, f),
+		"source_before": srcBefore,
+		"source_after":  srcAfter,
+		"lang":          f.Language,
+		"dir":           direction(f.Language),
+		"name":          f.Speaker.Name,
+		"role":          f.Speaker.Role,
+		"handle":        f.Speaker.Handle,
+		"when":          loc.When(f),
+		"headline":      f.Source.Headline,
+		"source_url":    f.Source.URL, // http(s): the dataset's validation says so
+		"publisher":     f.Source.Publisher,
 	}
 }
