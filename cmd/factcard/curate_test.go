@@ -85,7 +85,7 @@ func TestAddBadInput(t *testing.T) {
 		{"unattributed words", []string{"--source", article, "--quote", "both strategic and restrained"},
 			"does not clearly say who said this"},
 		{"a speaker the text does not give", []string{"--source", article, "--quote", "Had a conversation with US Secretary of State Marco Rubio this morning.", "--speaker", "Donald Trump"},
-			`attributes these words to "Jaishankar", not "Donald Trump"`},
+			`attributes these words to "Dr. S. Jaishankar", not "Donald Trump"`},
 		{"a name the source does not give", []string{"--source", article, "--quote", "Had a conversation with US Secretary of State Marco Rubio this morning.", "--speaker", "Fixture Person", "--trust-speaker"},
 			`speaker.name: "Fixture Person" does not occur in the source`},
 		{"a role the source does not give", []string{"--source", article, "--quote", "Had a conversation with US Secretary of State Marco Rubio this morning.", "--role", "Foreign Minister"},

@@ -115,6 +115,12 @@ type extractor struct {
 	bounds     []int
 	// A place in the text in bytes and in characters, to count characters from.
 	runeAtByte, runeCount int
+	// ix indexes the names the text gives; prev is the quotation read last and
+	// last the speaker named last.
+	ix    *nameIndex
+	prev  prevQuote
+	last  lastSpeaker
+	after string // the words after the quotation being read
 	// win is where the words around the quotation being read lie; locs holds the
 	// matches of each pattern over its line (see findIn).
 	win      window
@@ -139,6 +145,7 @@ func newExtractor(ctx context.Context, text string) (*extractor, error) {
 	if x.names, err = x.findNames(ctx); err != nil {
 		return nil, err
 	}
+	x.ix = buildNameIndex(x.lines)
 	x.bySurname = make(map[string][]nameUse)
 	seen := make(map[nameUse]bool)
 	for _, n := range x.names {
@@ -316,19 +323,22 @@ func (x *extractor) candidate(q quoteSpan) (Candidate, bool) {
 		c.Fragment = x.fragmentAt(core, c.ByteOffset)
 	}
 
-	a := x.attribute(before, after)
+	a := x.attributeQuote(q, sStart, before, after)
 	c.Form, c.Reason = a.form, a.reason
 	mentionStart := -1
-	if a.phrase != "" {
-		x.fillSpeaker(&c, a.phrase)
-		if a.inBefore && c.Speaker != "" {
+	if a.speaker() != "" {
+		x.fillSpeaker(&c, a)
+		if a.inBefore && a.ref.at >= 0 && a.ref.at <= len(before) {
 			// Start the context at the name, not at the role before it.
-			_, given, _ := splitRole(strings.Trim(a.phrase, " ,"))
-			mentionStart = sStart + a.nameAt
-			if i := strings.Index(before[a.nameAt:], given); i >= 0 {
-				mentionStart += i
-			}
+			mentionStart = sStart + a.ref.at
 		}
+	}
+	x.prev = prevQuote{ok: true, q: q, sentStart: sStart, att: a}
+	switch {
+	case c.Speaker != "":
+		x.last = lastSpeaker{name: c.Speaker, desc: a.ref.desc, line: q.line, close: q.close}
+	case a.form != "":
+		x.last = lastSpeaker{} // someone the text does not clearly name spoke since
 	}
 	if c.Said == "" {
 		c.Said = x.dateWords(before, after)
@@ -473,7 +483,7 @@ func (x *extractor) boundaries(li int) []int {
 	}
 	for i := lo; i < hi; {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if !strings.ContainsRune(".!?।۔؟", r) || inQuote(i) {
+		if !strings.ContainsRune(".!?।۔؟", r) || inQuote(i) && !x.endsQuotedSentence(li, i, size) {
 			i += size
 			continue
 		}
@@ -528,225 +538,9 @@ func abbreviated(before string) bool {
 	return n == len(word) && unicode.IsUpper(r)
 }
 
-// attribution is what the words around a quotation say about who said it.
-type attribution struct {
-	phrase   string // the speaker as the sentence gives them (role and name), or ""
-	nameAt   int    // byte offset of the phrase in before, when inBefore
-	inBefore bool
-	form     string
-	reason   string
-}
-
-// speechVerbs report words. Verbs of thought ("believes") are not among them: a
-// sentence that only says what someone believes does not say they spoke.
-const speechVerbs = `said|says|say|told|tells|added|adds|posted|wrote|writes|tweeted|stated|states|noted|notes|explained|insisted|argued|declared|warned|warns|replied|asked|stressed|emphasised|emphasized|urged|condemned|described|called|termed|labelled|labeled|branded|dismissed|announced|reiterated|claimed|maintained|admitted|acknowledged|remarked|observed|commented|responded|added|insists|urges`
-
-// attributionPatterns find, around a quote, the words that say who spoke.
-type attributionPatterns struct {
-	// after the closing mark: “…,” X said / “…,” said X / “…,” according to X
-	afterSubjectVerb, afterVerbSubject, afterAccording *regexp.Regexp
-	// before the opening mark
-	beforeAccording, beforeQuoted *regexp.Regexp
-	speechVerb                    *regexp.Regexp
-}
-
-// attributionRE returns the attribution patterns, compiled on first use: Unicode
-// letter classes in counted repetitions take milliseconds to compile, which
-// every start of the command line would otherwise pay, whatever the command.
-var attributionRE = sync.OnceValue(func() *attributionPatterns {
-	return &attributionPatterns{
-		afterSubjectVerb: regexp.MustCompile(`^[\s,]*((?:[\p{L}\p{N}.’'@-]+\s+){0,8}?[\p{L}\p{N}.’'@-]+)\s+(?:has\s+|had\s+|also\s+|later\s+)?(` + speechVerbs + `)\b`),
-		afterVerbSubject: regexp.MustCompile(`^[\s,]*(?:` + speechVerbs + `)\s+((?:(?:and\s+)?[\p{Lu}][\p{L}.’'-]*\s*){1,6})`),
-		afterAccording:   regexp.MustCompile(`^[\s,]*according to\s+((?:the\s+|a\s+|an\s+)?(?:[\p{L}.’'-]+\s*){1,8}?)\s*[.,;]`),
-		beforeAccording:  regexp.MustCompile(`(?i:according to)\s+((?:[\p{L}.’'-]+\s*){1,8}?)\s*,`),
-		beforeQuoted:     regexp.MustCompile(`((?:[\p{L}.’'-]+\s+){0,8}?[\p{L}.’'-]+)\s+(?:was|were|has been|had been)\s+quoted\b.*\bas\s+saying\s*[:,]?\s*$`),
-		speechVerb:       regexp.MustCompile(`\b(?:` + speechVerbs + `)\b`),
-	}
-})
-
-var pronouns = map[string]bool{"he": true, "she": true, "they": true, "it": true, "we": true, "i": true, "you": true, "his": true, "her": true}
-
-// attribute reads the sentence around a quotation: before is the sentence up to the
-// opening mark, after the rest from the closing mark.
-func (x *extractor) attribute(before, after string) attribution {
-	trimmedBefore := strings.TrimSpace(before)
-	// X was quoted … as saying: “…” (the pattern runs only where the words end so).
-	if strings.HasSuffix(strings.TrimRight(before, " \t:,"), "saying") {
-		if m := attributionRE().beforeQuoted.FindStringSubmatchIndex(before); m != nil {
-			return x.subject(before, m[2], m[3], "X was quoted … as saying: “…”")
-		}
-	}
-	// According to X, “…”
-	if ms := x.findIn(attributionRE().beforeAccording, x.win.before, before); len(ms) > 0 {
-		m := ms[0]
-		return attribution{phrase: strings.TrimSpace(before[m[2]:m[3]]), nameAt: m[2], inBefore: true, form: "according to X"}
-	}
-	// X said / told … / has condemned … as / emphasised the need for “…”
-	if trimmedBefore != "" {
-		before, aside := x.blankAppositives(before)
-		locs := slices.DeleteFunc(x.findIn(attributionRE().speechVerb, x.win.before, before), func(v []int) bool {
-			return slices.ContainsFunc(aside, func(a []int) bool { return v[0] >= a[0] && v[1] <= a[1] })
-		})
-		if len(locs) > 0 {
-			verb := before[locs[0][0]:locs[0][1]]
-			a := x.subject(before, -1, locs[0][0], "X "+verb+" … “…”")
-			if len(locs) > 1 && a.phrase != "" {
-				// A second speaker reported in the same sentence: whose words these
-				// are is not clear.
-				second := x.subject(before, locs[0][1], locs[1][0], "")
-				if second.phrase != "" && !sameSpeaker(a.phrase, second.phrase) {
-					return attribution{form: a.form, reason: "the sentence reports two speakers (" + a.phrase + ", " + second.phrase + "): check whose words these are"}
-				}
-			}
-			if a.phrase != "" || a.reason != "" {
-				return a
-			}
-		}
-	}
-	// “…,” X said.
-	if m := attributionRE().afterAccording.FindStringSubmatch(after); m != nil {
-		return attribution{phrase: strings.TrimSpace(m[1]), form: "“…,” according to X"}
-	}
-	if m := attributionRE().afterSubjectVerb.FindStringSubmatch(after); m != nil {
-		phrase := strings.TrimSpace(strings.Trim(m[1], ","))
-		if pronouns[strings.ToLower(phrase)] {
-			return attribution{form: "“…,” X said", reason: "attributed to a pronoun (“" + phrase + "”): extract does not guess whom it stands for"}
-		}
-		if strings.Contains(phrase, " and ") {
-			return attribution{form: "“…,” X said", reason: "attributed to more than one speaker (" + phrase + ")"}
-		}
-		return attribution{phrase: phrase, form: "“…,” X said"}
-	}
-	if m := attributionRE().afterVerbSubject.FindStringSubmatch(after); m != nil {
-		phrase := trimFullStop(strings.TrimSpace(m[1]))
-		if strings.Contains(phrase, " and ") {
-			return attribution{form: "“…,” said X", reason: "attributed to more than one speaker (" + phrase + ")"}
-		}
-		return attribution{phrase: phrase, form: "“…,” said X"}
-	}
-	if trimmedBefore == "" && strings.TrimSpace(after) == "" {
-		return attribution{reason: "the quotation stands alone: the text does not say who said it"}
-	}
-	return attribution{reason: "no speaker is attributed in the sentence (a title, a term or scare quotes?)"}
-}
-
-// appositive is a clause set off by commas that describes the subject: ", who
-// wrote the play in 2019,".
-var appositive = regexp.MustCompile(`,\s+(?:who|which|whose)\b[^,]*,`)
-
-// blankAppositives replaces the appositive clauses of before (the words before
-// the quotation being read) with spaces, keeping every offset, and returns where
-// they were.
-func (x *extractor) blankAppositives(before string) (string, [][]int) {
-	aside := x.findIn(appositive, x.win.before, before)
-	if len(aside) == 0 {
-		return before, nil
-	}
-	b := []byte(before)
-	for _, a := range aside {
-		for i := a[0]; i < a[1]; i++ {
-			b[i] = ' '
-		}
-	}
-	return string(b), aside
-}
-
-// trimFullStop drops a sentence's full stop from the end of a name ("Ilse Marr."),
-// keeping that of an initial or title ("S.", "Dr.").
-func trimFullStop(phrase string) string {
-	words := strings.Fields(phrase)
-	if len(words) == 0 {
-		return phrase
-	}
-	last := words[len(words)-1]
-	if strings.HasSuffix(last, ".") && !isInitial(last) && !abbreviations[strings.TrimSuffix(last, ".")] {
-		return strings.TrimSuffix(phrase, ".")
-	}
-	return phrase
-}
-
-// subject finds who a speech verb at verbAt in s is attributed to: the words just
-// before it (past "has", "also" and the like) back to a clause boundary. lo bounds
-// the search (-1 for the start of s).
-func (x *extractor) subject(s string, lo, verbAt int, form string) attribution {
-	head := s[:verbAt]
-	if lo > 0 {
-		head = s[lo:verbAt]
-	} else {
-		lo = 0
-	}
-	words := strings.Fields(head)
-	// Drop auxiliaries and adverbs between the subject and the verb.
-	for len(words) > 0 && auxiliaries[strings.ToLower(words[len(words)-1])] {
-		words = words[:len(words)-1]
-	}
-	var phrase []string
-	for i := len(words) - 1; i >= 0; i-- {
-		w := words[i]
-		trimmed := strings.TrimRight(w, ",;:")
-		if trimmed != w && i < len(words)-1 {
-			break // a clause boundary: ", Rubio emphasised"
-		}
-		if trimmed != w {
-			break
-		}
-		lw := strings.ToLower(w)
-		if startsUpper(w) || isInitial(w) || roleWord(lw) || (connectors[lw] && len(phrase) > 0) || (determiners[lw] && len(phrase) > 0) || descriptive[lw] {
-			phrase = append([]string{w}, phrase...)
-			if determiners[lw] {
-				break
-			}
-			continue
-		}
-		break
-	}
-	// "a senior council official": a title in lower case, described by the words
-	// back to its article.
-	if len(phrase) > 0 && len(phrase) < len(words) && roleWord(strings.ToLower(phrase[0])) {
-		n := len(words) - len(phrase)
-		for k := 1; k <= 4 && n-k >= 0; k++ {
-			w := strings.ToLower(words[n-k])
-			if strings.ContainsAny(w, ",;:") {
-				break
-			}
-			if determiners[w] {
-				phrase = append(slices.Clone(words[n-k:n]), phrase...)
-				break
-			}
-		}
-	}
-	for len(phrase) > 0 && connectors[strings.ToLower(phrase[0])] && !determiners[strings.ToLower(phrase[0])] {
-		phrase = phrase[1:]
-	}
-	if len(phrase) == 0 {
-		return attribution{form: form, reason: "no speaker found before “" + strings.TrimSpace(s[verbAt:min(len(s), verbAt+20)]) + "”"}
-	}
-	p := strings.Join(phrase, " ")
-	if pronouns[strings.ToLower(p)] {
-		return attribution{form: form, reason: "attributed to a pronoun (“" + p + "”): extract does not guess whom it stands for"}
-	}
-	if strings.Contains(p, " and ") {
-		return attribution{form: form, reason: "attributed to more than one speaker (" + p + ")"}
-	}
-	// Where the phrase starts in s, to start the context at the name.
-	at := lo + strings.LastIndex(head, phrase[0]+" ")
-	if at < lo {
-		at = lo + strings.LastIndex(head, phrase[0])
-	}
-	return attribution{phrase: p, nameAt: at, inBefore: true, form: form}
-}
-
-var auxiliaries = map[string]bool{"has": true, "have": true, "had": true, "also": true, "later": true, "then": true,
-	"again": true, "separately": true, "has also": true, "repeatedly": true, "publicly": true, "once": true, "previously": true,
-	"earlier": true, "is": true, "was": true, "were": true, "had earlier": true}
-
 var connectors = map[string]bool{"of": true, "the": true, "for": true, "and": true, "on": true, "de": true, "al": true}
 
 var determiners = map[string]bool{"the": true, "a": true, "an": true}
-
-// descriptive words may describe an unnamed speaker ("a senior official").
-var descriptive = map[string]bool{"senior": true, "junior": true, "former": true, "top": true, "local": true,
-	"foreign": true, "government": true, "military": true, "police": true, "state": true, "defence": true, "defense": true}
 
 // roleWords are the titles a text puts in front of a name.
 var roleWords = map[string]bool{"minister": true, "secretary": true, "spokesperson": true, "spokesman": true,
@@ -839,34 +633,18 @@ func splitRole(phrase string) (role, name string, description bool) {
 	return strings.Join(words[:cut], " "), strings.Join(words[cut:], " "), false
 }
 
-// fillSpeaker sets the candidate's speaker, role and mention from an attribution
-// phrase, resolving a surname to the full name the text gives.
-func (x *extractor) fillSpeaker(c *Candidate, phrase string) {
-	role, name, description := splitRole(strings.Trim(phrase, " ,"))
-	if description {
-		c.Speaker = name
+// fillSpeaker sets the candidate's speaker, role and mention from an attribution.
+func (x *extractor) fillSpeaker(c *Candidate, a attribution) {
+	c.Speaker = a.ref.name
+	if a.ref.desc {
 		c.Reason = joinReason(c.Reason, "the text gives a description, not a name")
 		return
 	}
-	c.Speaker, c.Role = name, role
-	if !strings.Contains(name, " ") {
-		full := x.fullNames(name)
-		switch len(full) {
-		case 0:
-		case 1:
-			c.Mention, c.Speaker = name, full[0].name
-			if c.Role == "" {
-				c.Role = full[0].role
-			}
-		default:
-			var forms []string
-			for _, f := range full {
-				forms = append(forms, f.name)
-			}
-			c.Reason = joinReason(c.Reason, "the text names "+name+" in several forms ("+strings.Join(forms, "; ")+"): check which the source means")
-		}
+	c.Mention = a.mention
+	if !a.ref.desc && !strings.Contains(a.ref.role, ",") {
+		c.Role = a.ref.role
 	}
-	if c.Role == "" {
+	if c.Role == "" || strings.ContainsAny(c.Role, ",;") {
 		c.Role = x.roleOf(c.Speaker)
 	}
 }
@@ -1002,4 +780,35 @@ func (x *extractor) mediumOf(before, after string) facts.Medium {
 		}
 	}
 	return ""
+}
+
+// endsQuotedSentence reports whether the sentence mark at byte i (size bytes) of
+// line li ends the words of a quotation and the sentence around it: a capital
+// letter or a new quotation follows the closing mark (“… is complete.” The
+// minister …), not its attribution (“… is complete,” she said).
+func (x *extractor) endsQuotedSentence(li, i, size int) bool {
+	ln := x.lines[li]
+	end := ln.start + len(ln.s)
+	j := i + size
+	if j >= end {
+		return false
+	}
+	r, n := utf8.DecodeRuneInString(x.text[j:])
+	if !passage.IsMark(passage.FoldMark(r)) {
+		return false
+	}
+	j += n
+	sp := j
+	for j < end {
+		r, n := utf8.DecodeRuneInString(x.text[j:])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		j += n
+	}
+	if j == sp || j >= end {
+		return false
+	}
+	r, _ = utf8.DecodeRuneInString(x.text[j:])
+	return unicode.IsUpper(r) || passage.IsMark(passage.FoldMark(r))
 }
