@@ -84,10 +84,11 @@ bench-render: $(BENCHSTAT) ## The renderer's Go benchmarks on one core with benc
 FUZZTIME ?= 1m
 
 .PHONY: fuzz
-fuzz: ## Run each fuzz target (dataset loader, HTTP router, card layout, PNG Adler-32, quote extraction) for FUZZTIME (default 1m); make test runs their seeds.
+fuzz: ## Run each fuzz target (dataset loader, HTTP router, card layout, damaged brand fonts, PNG Adler-32, quote extraction) for FUZZTIME (default 1m); make test runs their seeds.
 	$(GO) test ./facts -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./functions/httpapi -run '^$$' -fuzz '^FuzzRouter$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./render -run '^$$' -fuzz '^FuzzLayout$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./render -run '^$$' -fuzz '^FuzzBrandFont$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./render/internal/png -run '^$$' -fuzz '^FuzzAdler32$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./facts/curate -run '^$$' -fuzz '^FuzzExtract$$' -fuzztime $(FUZZTIME)
 

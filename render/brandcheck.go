@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/facts/panicerr"
 	"github.com/factcard/factcard/render/brand"
 	"github.com/factcard/factcard/render/locale"
 )
@@ -18,7 +19,16 @@ import (
 // as far as the type scale allows), and that a sample card draws in every size
 // and theme with its fonts. Call it once at start, after brand.Load; a
 // problem is a *brand.Error naming the field ("name", "logo", "url", "fonts").
+// A panic in the fonts' code, wherever in the check, is a "fonts" problem.
 func CheckBrand(b *brand.Brand) error {
+	err := panicerr.Do(func() error { return checkBrand(b) })
+	if _, ok := panicerr.As(err); ok {
+		return &brand.Error{Field: "fonts", Err: fmt.Errorf("the brand's fonts fail while the brand is checked: %w", err)}
+	}
+	return err
+}
+
+func checkBrand(b *brand.Brand) error {
 	s, err := getShaperFor(b)
 	if err != nil {
 		return err
@@ -96,11 +106,6 @@ var brandSample = facts.Fact{
 }
 
 // sampleCard draws brandSample, turning a panic in the fonts' code into an error.
-func sampleCard(b *brand.Brand, size Size, th Theme) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("panic: %v", r)
-		}
-	}()
-	return Render(io.Discard, brandSample, Options{Size: size, Theme: th, Brand: b})
+func sampleCard(b *brand.Brand, size Size, th Theme) error {
+	return panicerr.Do(func() error { return Render(io.Discard, brandSample, Options{Size: size, Theme: th, Brand: b}) })
 }

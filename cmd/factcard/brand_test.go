@@ -189,3 +189,46 @@ func TestServeBrand(t *testing.T) {
 		t.Fatal("serve did not shut down")
 	}
 }
+
+// TestDamagedBrandFontFailsAtStart checks that serve refuses, at start, a brand
+// whose quote font has one damaged glyph: exit 2 and a message naming the font
+// file and the glyph. The damage (one byte of the example brand's font, render's
+// FuzzBrandFont seed) once passed brand.Load and CheckBrand, so serve started and
+// then ended on the first card that drew the glyph.
+func TestDamagedBrandFontFailsAtStart(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{brand.File, "logo.png", "fonts/DejaVuSerif-Latin.ttf", "fonts/DejaVuSansCondensed-Bold-Latin.ttf"} {
+		data, err := os.ReadFile(filepath.Join(exampleBrand, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "fonts/DejaVuSerif-Latin.ttf" {
+			data[52090] = 0x52 // the contour ends of the glyph for U+2148
+		}
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	done := make(chan struct{})
+	var (
+		code   int
+		stderr string
+	)
+	go func() {
+		defer close(done)
+		code, _, stderr = runCLI(t, map[string]string{"FACTCARD_DIR": t.TempDir()}, "serve", "--addr", "127.0.0.1:0", "--brand", dir)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		t.Fatal("serve started with the damaged font: it must be refused at start")
+	}
+	if want := "fonts.quote: fonts/DejaVuSerif-Latin.ttf: glyph 1045, for U+2148 'ⅈ', does not load"; code != exitUsage || !strings.Contains(stderr, want) {
+		t.Errorf("serve: exit %d, stderr %q; want 2 and %q", code, stderr, want)
+	}
+}

@@ -8,9 +8,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 
+	gotextfont "github.com/go-text/typesetting/font"
+
+	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/facts/panicerr"
 	"github.com/factcard/factcard/render"
 	"github.com/factcard/factcard/render/brand"
 )
@@ -130,5 +135,53 @@ func TestServiceUsesBrand(t *testing.T) {
 	}
 	if want := len(render.Sizes()) * 3; report.Rendered != want {
 		t.Errorf("Generate rendered %d cards, want %d: every size in each of the brand's 3 themes", report.Rendered, want)
+	}
+}
+
+// TestDamagedGlyphCardIsAnError draws, with the real renderer, a card that
+// uses a damaged glyph of a brand font: one byte of the example brand's quote
+// font, which once passed brand.Load and render.CheckBrand (Load refuses it
+// now; the brand here is put together around the check). go-text panics drawing
+// the glyph; the card is an error for that request, and the next card renders.
+// Before the service recovered, this card ended the process.
+func TestDamagedGlyphCardIsAnError(t *testing.T) {
+	fsys := brandFolder(t)
+	good := loadBrand(t, fsys)
+	font := fsys["fonts/DejaVuSerif-Latin.ttf"].Data
+	damaged := bytes.Clone(font)
+	damaged[52090] = 0x52 // the contour ends of the glyph for U+2148 (render's FuzzBrandFont seed)
+	if _, err := brand.Load(fstest.MapFS{brand.File: fsys[brand.File], "logo.png": fsys["logo.png"],
+		"fonts/DejaVuSerif-Latin.ttf":              {Data: damaged},
+		"fonts/DejaVuSansCondensed-Bold-Latin.ttf": fsys["fonts/DejaVuSansCondensed-Bold-Latin.ttf"]}); err == nil {
+		t.Fatal("brand.Load accepted the damaged font; want it refused")
+	}
+	face, err := gotextfont.ParseTTF(bytes.NewReader(damaged))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := *good
+	q := *good.Quote
+	q.Face = face.Font
+	b.Quote = &q
+
+	var useGlyph atomic.Bool
+	fx := newFixture(t, Config{Brand: &b, Render: func(f facts.Fact, opts render.Options) ([]byte, error) {
+		if useGlyph.Load() {
+			f.Quote = "the imaginary unit ⅈ" // fixture text, drawn with the damaged glyph
+		}
+		return renderBytes(f, opts)
+	}})
+	useGlyph.Store(true)
+	_, err = fx.svc.Card(t.Context(), "fixture-fact", render.Options{})
+	if _, ok := panicerr.As(err); !ok {
+		t.Fatalf("the card with the damaged glyph: err = %v, want a recovered panic", err)
+	}
+	if n := len(panicRecords(fx.log)); n != 1 {
+		t.Errorf("%d panic records, want 1", n)
+	}
+	useGlyph.Store(false)
+	c, err := fx.svc.Card(t.Context(), "fixture-fact", render.Options{Size: render.SizeSquare})
+	if err != nil || len(c.Body) == 0 {
+		t.Fatalf("a card without the glyph after the panic: %v, %v; want it drawn", c, err)
 	}
 }

@@ -86,3 +86,37 @@ func TestForLambdaBrand(t *testing.T) {
 		t.Errorf("ForLambda without a brand = %v; want the built-in brand", err)
 	}
 }
+
+// TestLoadBrandDamagedFont checks that a brand whose font has one damaged glyph
+// (one byte of the example brand's quote font, which once passed every check
+// and ended the process on the first card that drew the glyph) is refused at
+// start, naming the font and the glyph, with exit status 2.
+func TestLoadBrandDamagedFont(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{brand.File, "logo.png", "fonts/DejaVuSerif-Latin.ttf", "fonts/DejaVuSansCondensed-Bold-Latin.ttf"} {
+		data, err := os.ReadFile(filepath.Join(exampleBrand, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "fonts/DejaVuSerif-Latin.ttf" {
+			data[52090] = 0x52 // the contour ends of the glyph for U+2148 (render's FuzzBrandFont seed)
+		}
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := LoadBrand(dir)
+	var be *brand.Error
+	if !errors.As(err, &be) || be.Field != "fonts.quote" {
+		t.Fatalf("LoadBrand = %v, want a *brand.Error on fonts.quote", err)
+	}
+	if want := "fonts/DejaVuSerif-Latin.ttf: glyph 1045, for U+2148 'ⅈ', does not load: panic: runtime error: index out of range"; !strings.Contains(err.Error(), want) {
+		t.Errorf("LoadBrand = %q, want it to say %q", err, want)
+	}
+	if got := ExitCode(err); got != 2 {
+		t.Errorf("ExitCode = %d, want 2", got)
+	}
+}

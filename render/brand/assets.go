@@ -112,6 +112,9 @@ func parseFont(name string, data []byte) (f *Font, err error) {
 	if _, ok := face.NominalGlyph(' '); !ok {
 		return nil, errors.New("the font has no space character: it is not a text font")
 	}
+	if err := checkFont(face); err != nil {
+		return nil, err
+	}
 	return &Font{
 		Path:    name,
 		Face:    face.Font,
