@@ -84,7 +84,7 @@ func TestBrandChosen(t *testing.T) {
 		t.Errorf("generate --brand: exit %d, stdout %q, stderr %q; want 12 cards (4 sizes × 3 themes)", code, stdout, stderr)
 	}
 	code, stdout, _ = runCLI(t, map[string]string{"FACTCARD_BRAND": exampleBrand}, "version")
-	if code != exitOK || !strings.Contains(stdout, "brand Example Gazette") {
+	if code != exitOK || !strings.Contains(stdout, "brand Example Gazette") || !strings.Contains(stdout, "locale en (not reviewed by a native speaker)") {
 		t.Errorf("version with FACTCARD_BRAND: exit %d, %q", code, stdout)
 	}
 }

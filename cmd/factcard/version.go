@@ -7,6 +7,7 @@ import (
 	"runtime"
 
 	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/render/locale"
 )
 
 // version is the build's version, set by the Makefile with
@@ -22,10 +23,27 @@ func versionCommand() *command {
 				if len(args) > 0 {
 					return usagef("version takes no arguments")
 				}
-				_, err := fmt.Fprintf(e.stdout, "factcard %s (%s, %s/%s), %d facts, brand %s (%.12s)\n",
-					version, runtime.Version(), runtime.GOOS, runtime.GOARCH, facts.Default().Len(), e.brand.Name, e.brand.Digest())
+				_, err := fmt.Fprintf(e.stdout, "factcard %s (%s, %s/%s), %d facts, brand %s (%.12s), locale %s\n",
+					version, runtime.Version(), runtime.GOOS, runtime.GOARCH, facts.Default().Len(), e.brand.Name, e.brand.Digest(), localeNote(e.brand.Locale))
 				return err
 			}
 		},
 	}
+}
+
+// localeNote names a brand's locale and says whether a native speaker has
+// reviewed its translation, and which labels the brand overrides.
+func localeNote(l *locale.Locale) string {
+	if l == nil {
+		l = locale.MustDefault()
+	}
+	s := l.Tag
+	if !l.Reviewed {
+		s += " (not reviewed by a native speaker"
+		if n := len(l.Overridden); n > 0 {
+			s += fmt.Sprintf("; %d labels the brand's own", n)
+		}
+		s += ")"
+	}
+	return s
 }
