@@ -287,12 +287,13 @@ func startServe(t *testing.T, bin string, env []string) *serveProc {
 	return startServeWith(t, bin, env, &logbuf.Buffer{})
 }
 
-// startServeWith is startServe with standard error going to log.
-func startServeWith(t *testing.T, bin string, env []string, log logSink) *serveProc {
+// startServeWith is startServe with standard error going to log, and more
+// arguments to serve.
+func startServeWith(t *testing.T, bin string, env []string, log logSink, args ...string) *serveProc {
 	t.Helper()
 	sp := &serveProc{log: log}
 	var stdout logbuf.Buffer
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0")
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdout = &stdout
 	cmd.Stderr = log

@@ -30,7 +30,7 @@ Examples:
   factcard render jaishankar-measured-and-responsible -o card.png
   factcard render rubio-methods-to-de-escalate --size story --theme light -o story.png
   factcard render --all -o cards/
-  factcard render --dataset /tmp/walk/dataset.json brevik-gift-big-fleets -o card.png
+  factcard render --dataset my-newsroom/dataset.json brevik-gift-big-fleets -o card.png
   factcard render --brand infra/brands/example rubio-methods-to-de-escalate --theme paper`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			size := fs.String("size", string(render.SizeOG), "card size: "+joinStrings(render.Sizes()))

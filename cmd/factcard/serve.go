@@ -33,10 +33,18 @@ func serveCommand() *command {
 		summary: "serve the cards, share pages and JSON API over HTTP",
 		help: `Serve runs the factcard HTTP API, the same handler the Lambda function runs.
 Cards are stored under ./.factcard (FACTCARD_DIR) unless FACTCARD_BUCKET names an
-S3 bucket; see the README for every setting. SIGINT or SIGTERM stops it gracefully.`,
+S3 bucket; see the README for every setting. SIGINT or SIGTERM stops it gracefully.
+
+--dataset FILE serves a dataset file of your own, checked against the documents
+in sources/ beside it, as 'factcard render --dataset' renders it: a newsroom's
+facts, seen as readers will see them before they are published.
+
+Example:
+  factcard serve --dataset my-newsroom/dataset.json --brand my-newsroom/brand`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
 			maxConns := fs.Int("max-conns", defaultMaxConns, "connections served at once; more wait to be accepted")
+			dataset := fs.String("dataset", "", "serve this dataset `FILE` (checked against sources/ beside it) instead of the embedded one or FACTCARD_DATASET's")
 			brandFlag(fs)
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) > 0 {
@@ -45,7 +53,7 @@ S3 bucket; see the README for every setting. SIGINT or SIGTERM stops it graceful
 				if *maxConns < 1 {
 					return usagef("--max-conns must be at least 1")
 				}
-				return serve(ctx, e, *addr, *maxConns)
+				return serve(ctx, e, *addr, *maxConns, *dataset)
 			}
 		},
 	}
@@ -56,10 +64,20 @@ func newLogger(e *env, cfg config.Config) *slog.Logger {
 	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 }
 
-func serve(ctx context.Context, e *env, addr string, maxConns int) error {
+func serve(ctx context.Context, e *env, addr string, maxConns int, datasetFile string) error {
+	if datasetFile != "" && e.getenv("FACTCARD_DATASET") != "" {
+		return usagef("--dataset and FACTCARD_DATASET both name a dataset: give one")
+	}
 	cfg, err := config.Load(e.getenv)
 	if err != nil {
 		return err
+	}
+	if datasetFile != "" {
+		d, err := loadDatasetFile(datasetFile)
+		if err != nil {
+			return fmt.Errorf("load %s: %w", datasetFile, err)
+		}
+		cfg.Facts = d
 	}
 	log := newLogger(e, cfg)
 	// A server renders many cards at once for a long time: warm the renderer for
@@ -95,8 +113,12 @@ func serve(ctx context.Context, e *env, addr string, maxConns int) error {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	base := "http://" + ln.Addr().String()
-	printURLs(ctx, e, base, cfg, svc.Facts())
-	log.InfoContext(ctx, "serving", "addr", ln.Addr().String(), "max_conns", maxConns, "store", cfg.StoreDescription(), "facts", svc.Facts().Len(), "dataset", cfg.DatasetDescription(), "brand", svc.Brand().Name)
+	described := cfg.DatasetDescription()
+	if datasetFile != "" {
+		described = datasetFile
+	}
+	printURLs(ctx, e, base, cfg.StoreDescription(), described, svc.Facts())
+	log.InfoContext(ctx, "serving", "addr", ln.Addr().String(), "max_conns", maxConns, "store", cfg.StoreDescription(), "facts", svc.Facts().Len(), "dataset", described, "brand", svc.Brand().Name)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -117,8 +139,8 @@ func serve(ctx context.Context, e *env, addr string, maxConns int) error {
 	return nil
 }
 
-func printURLs(ctx context.Context, e *env, base string, cfg config.Config, set facts.Set) {
-	fmt.Fprintf(e.stdout, "factcard serving %d facts on %s (store: %s, dataset: %s)\n\nTry:\n", set.Len(), base, cfg.StoreDescription(), cfg.DatasetDescription())
+func printURLs(ctx context.Context, e *env, base, store, dataset string, set facts.Set) {
+	fmt.Fprintf(e.stdout, "factcard serving %d facts on %s (store: %s, dataset: %s)\n\nTry:\n", set.Len(), base, store, dataset)
 	rows := [][2]string{{base + "/", "every card, for people"}}
 	if first, err := set.List(ctx, "", 1); err == nil && len(first.Facts) > 0 {
 		id := first.Facts[0].ID

@@ -54,6 +54,9 @@ type Config struct {
 	// embedded in the binary, or the URL of a published version,
 	// s3://BUCKET/PREFIX/VERSION, read from S3 with Region and Endpoint.
 	Dataset string
+	// Facts, when not nil, is the dataset served in place of Dataset's: a file
+	// the command line loaded ('factcard serve --dataset FILE').
+	Facts facts.Set
 	// BrandDir is the brand folder (FACTCARD_BRAND). Empty: the built-in brand, or
 	// on Lambda the folder `sam build` bundled beside the bootstrap (see ForLambda).
 	BrandDir string
@@ -186,6 +189,9 @@ func (c Config) NewService(ctx context.Context, log *slog.Logger) (*cards.Servic
 // published version of FACTCARD_DATASET, whose manifest it reads and checks. A
 // version that is not there fails here, at start, with a message that says so.
 func (c Config) OpenFacts(ctx context.Context, log *slog.Logger) (facts.Set, error) {
+	if c.Facts != nil {
+		return c.Facts, nil
+	}
 	if c.Dataset == "" {
 		return facts.Default(), nil
 	}
