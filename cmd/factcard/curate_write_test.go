@@ -235,7 +235,7 @@ func TestAddInterrupted(t *testing.T) {
 		t.Fatalf("add-source: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
 	before := snapshot(t, filepath.Dir(path))
-	cmd := exec.Command(bin, "facts", "add", "--dataset", path, "--source", "fixture-long", "--quote", "Fixture words number 20000", "--said", "unknown")
+	cmd := exec.Command(bin, "facts", "add", "--dataset", path, "--source", "fixture-long", "--quote", "Fixture words number 1000", "--said", "unknown")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
