@@ -28,6 +28,8 @@ var edgeChecks = []edgeCheck{
 	{"create-only-card-writes", checkCreateOnly},
 	{"list-cards-prefix-only", checkListPrefix},
 	{"published-dataset-immutable", checkDatasetImmutable},
+	{"origin-answers-only-the-cdn", checkOriginSecret},
+	{"cdn-rate-limit", checkRateLimit},
 	{"throttling", checkThrottling},
 }
 
@@ -365,6 +367,40 @@ var edgeMutations = []struct {
 				st.(map[string]any)["Condition"] = map[string]any{"StringNotEquals": map[string]any{"s3:if-none-match": "*"}, "Null": map[string]any{"s3:if-none-match": "false"}}
 			}
 		}
+	}},
+	{"no origin header (issue 21: the execute-api origin is public)", "origin-answers-only-the-cdn", func(doc map[string]any) {
+		for _, o := range list(at(doc, "Resources", "Cdn", "Properties", "DistributionConfig", "Origins")) {
+			delete(o.(map[string]any), "OriginCustomHeaders")
+		}
+		delete(at(doc, "Resources", "ApiFunction", "Properties", "Environment", "Variables").(map[string]any), "FACTCARD_ORIGIN_SECRET")
+	}},
+	{"origin header the function does not know", "origin-answers-only-the-cdn", func(doc map[string]any) {
+		for _, o := range list(at(doc, "Resources", "Cdn", "Properties", "DistributionConfig", "Origins")) {
+			for _, h := range list(at(o, "OriginCustomHeaders")) {
+				h.(map[string]any)["HeaderName"] = "X-Origin-Verify"
+			}
+		}
+	}},
+	{"a fixed origin secret", "origin-answers-only-the-cdn", func(doc map[string]any) {
+		at(doc, "Resources", "CdnOriginSecret", "Properties").(map[string]any)["SecretString"] = "hunter2"
+	}},
+	{"a different secret at the edge", "origin-answers-only-the-cdn", func(doc map[string]any) {
+		for _, o := range list(at(doc, "Resources", "Cdn", "Properties", "DistributionConfig", "Origins")) {
+			for _, h := range list(at(o, "OriginCustomHeaders")) {
+				h.(map[string]any)["HeaderValue"] = "fixed"
+			}
+		}
+	}},
+	{"rate limit on by default", "cdn-rate-limit", func(doc map[string]any) {
+		at(doc, "Parameters", "CdnRateLimit").(map[string]any)["Default"] = float64(2000)
+	}},
+	{"rate limit counts instead of blocking", "cdn-rate-limit", func(doc map[string]any) {
+		for _, rule := range list(at(doc, "Resources", "CdnWebAcl", "Properties", "Rules")) {
+			rule.(map[string]any)["Action"] = map[string]any{"Count": map[string]any{}}
+		}
+	}},
+	{"web ACL not attached", "cdn-rate-limit", func(doc map[string]any) {
+		delete(at(doc, "Resources", "Cdn", "Properties", "DistributionConfig").(map[string]any), "WebACLId")
 	}},
 	{"no route throttling", "throttling", func(doc map[string]any) {
 		delete(at(doc, "Resources", "HttpApi", "Properties").(map[string]any), "DefaultRouteSettings")

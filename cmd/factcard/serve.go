@@ -92,7 +92,7 @@ func serve(ctx context.Context, e *env, addr string, maxConns int, datasetFile s
 	if err != nil {
 		return err
 	}
-	h, err := httpapi.New(httpapi.Config{Cards: svc, PublicURL: cfg.PublicURL, TrustForwarded: cfg.TrustForwarded, Version: version, Logger: log})
+	h, err := httpapi.New(httpapi.Config{Cards: svc, PublicURL: cfg.PublicURL, TrustForwarded: cfg.TrustForwarded, OriginSecret: cfg.OriginSecret, Version: version, Logger: log})
 	if err != nil {
 		return err
 	}

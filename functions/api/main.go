@@ -35,7 +35,7 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (a
 	if err != nil {
 		return nil, err
 	}
-	h, err := httpapi.New(httpapi.Config{Cards: svc, PublicURL: cfg.PublicURL, TrustForwarded: cfg.TrustForwarded, Version: version, Logger: log})
+	h, err := httpapi.New(httpapi.Config{Cards: svc, PublicURL: cfg.PublicURL, TrustForwarded: cfg.TrustForwarded, OriginSecret: cfg.OriginSecret, Version: version, Logger: log})
 	if err != nil {
 		return nil, err
 	}

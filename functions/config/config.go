@@ -44,6 +44,10 @@ type Config struct {
 	// TrustForwarded lets links follow X-Forwarded-Host/-Proto when PublicURL is
 	// empty (FACTCARD_TRUST_FORWARDED=1): only behind a proxy that overwrites them.
 	TrustForwarded bool
+	// OriginSecret, when set, is the secret every request must carry in the
+	// X-Factcard-Origin header (FACTCARD_ORIGIN_SECRET): the template's CDN adds it,
+	// and the API refuses (403) what did not come through the CDN.
+	OriginSecret string
 	// StoreTimeout bounds each store call (FACTCARD_STORE_TIMEOUT, a Go duration).
 	StoreTimeout time.Duration
 	// LogLevel is the minimum level logged (FACTCARD_LOG_LEVEL: debug, info, warn, error).
@@ -70,6 +74,10 @@ const (
 	DefaultDir = ".factcard"
 )
 
+// minOriginSecret is httpapi.MinOriginSecret, checked here to name the variable
+// (config does not import httpapi, which the generate function does not need).
+const minOriginSecret = 16
+
 // Load reads the configuration from getenv, applying defaults. It fails on a value
 // that does not parse, naming the variable.
 func Load(getenv func(string) string) (Config, error) {
@@ -80,6 +88,7 @@ func Load(getenv func(string) string) (Config, error) {
 		Endpoint:     getenv("FACTCARD_S3_ENDPOINT"),
 		Dir:          firstNonEmpty(getenv("FACTCARD_DIR"), DefaultDir),
 		PublicURL:    getenv("FACTCARD_PUBLIC_URL"),
+		OriginSecret: getenv("FACTCARD_ORIGIN_SECRET"),
 		Dataset:      strings.TrimSpace(getenv("FACTCARD_DATASET")),
 		BrandDir:     getenv("FACTCARD_BRAND"),
 		StoreTimeout: cards.DefaultStoreTimeout,
@@ -91,6 +100,9 @@ func Load(getenv func(string) string) (Config, error) {
 			return Config{}, fmt.Errorf("FACTCARD_STORE_TIMEOUT=%q: want a positive duration such as 2s or 500ms", v)
 		}
 		c.StoreTimeout = d
+	}
+	if n := len(c.OriginSecret); n > 0 && n < minOriginSecret {
+		return Config{}, fmt.Errorf("FACTCARD_ORIGIN_SECRET: %d bytes, want at least %d (a secret a client cannot guess)", n, minOriginSecret)
 	}
 	if v := getenv("FACTCARD_LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {

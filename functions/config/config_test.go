@@ -56,6 +56,13 @@ func TestLoad(t *testing.T) {
 					t.Errorf("config = %+v", c)
 				}
 			}},
+		{name: "origin secret", vars: map[string]string{"FACTCARD_ORIGIN_SECRET": "0123456789abcdef"},
+			check: func(t *testing.T, c Config) {
+				if c.OriginSecret != "0123456789abcdef" {
+					t.Errorf("OriginSecret = %q, want FACTCARD_ORIGIN_SECRET's", c.OriginSecret)
+				}
+			}},
+		{name: "short origin secret", vars: map[string]string{"FACTCARD_ORIGIN_SECRET": "0123456789abcde"}, wantErr: "FACTCARD_ORIGIN_SECRET"},
 		{name: "bad timeout", vars: map[string]string{"FACTCARD_STORE_TIMEOUT": "soon"}, wantErr: "FACTCARD_STORE_TIMEOUT"},
 		{name: "negative timeout", vars: map[string]string{"FACTCARD_STORE_TIMEOUT": "-1s"}, wantErr: "FACTCARD_STORE_TIMEOUT"},
 		{name: "bad level", vars: map[string]string{"FACTCARD_LOG_LEVEL": "loud"}, wantErr: "FACTCARD_LOG_LEVEL"},

@@ -30,6 +30,11 @@ type Config struct {
 	// proxy that overwrites those headers (the template's CDN does): otherwise any
 	// client could point the links of a cached page at another host.
 	TrustForwarded bool
+	// OriginSecret, when set, is a secret every request must carry in OriginHeader:
+	// others get a 403 and reach no route, so forwarded headers are trusted only from
+	// the proxy that adds it. Behind the template's CDN the api function gets one
+	// generated per stack. At least MinOriginSecret bytes.
+	OriginSecret string
 	// Version is reported by /healthz.
 	Version string
 	// Logger receives one line per request and the details of internal errors.
@@ -43,6 +48,7 @@ type server struct {
 	public *url.URL // nil: derive from each request
 	// trustForwarded: see Config.TrustForwarded.
 	trustForwarded bool
+	origin         originGate
 	version        string
 	log            *slog.Logger
 	pages          *pages
@@ -62,6 +68,10 @@ func New(cfg Config) (http.Handler, error) {
 	}
 	if s.version == "" {
 		s.version = "dev"
+	}
+	var err error
+	if s.origin, err = newOriginGate(cfg.OriginSecret); err != nil {
+		return nil, err
 	}
 	if cfg.PublicURL != "" {
 		u, err := parsePublicURL(cfg.PublicURL)

@@ -49,6 +49,10 @@ func (s *server) middleware(next http.Handler) http.Handler {
 				"duration_ms", float64(time.Since(start).Microseconds())/1000,
 			)
 		}()
+		if !s.origin.admit(r) {
+			writeError(w, http.StatusForbidden, "forbidden")
+			return
+		}
 		if msg, status := checkRequest(r); msg != "" {
 			writeError(w, status, msg)
 			return
