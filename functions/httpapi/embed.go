@@ -69,6 +69,7 @@ func (s *server) embedSizes(base string, f facts.Fact) (markup, error) {
 		if err := s.pages.embedSize.exec(&b, map[string]any{
 			"open": size == render.DefaultSize, "name": sizeName(loc, size), "width": e.Card.Width, "height": e.Card.Height,
 			"label": loc.Text(locale.EmbedLabel, "size", sizeName(loc, size)),
+			"rtl":   loc.RTL, // the markup reads left to right in a right-to-left page too
 			// A string, so the snippet is escaped: the box shows the markup to copy.
 			"snippet": string(e.HTML),
 		}); err != nil {

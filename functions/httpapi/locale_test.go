@@ -45,7 +45,7 @@ func TestPagesInLocale(t *testing.T) {
 	}{
 		{
 			tag: "en", dir: "ltr",
-			share: []string{`<html lang="en" dir="ltr">`, `10 May 2025 (“this morning” in the source) · Phone call`, `>Download this card<`,
+			share: []string{`<html lang="en" dir="ltr">`, `<textarea readonly`, `10 May 2025 (“this morning” in the source) · Phone call`, `>Download this card<`,
 				`<p class="meta">Source: <cite>`, `content="Quote card: Rubio emphasised`},
 			index: []string{`<html lang="en" dir="ltr">`, `curated quotes, each verbatim`},
 			embed: []string{`<figure lang="en" dir="ltr"`, `<blockquote cite=`, `lang="en" dir="ltr"><p>Rubio`, `<br>Source: <cite>`},
@@ -54,10 +54,10 @@ func TestPagesInLocale(t *testing.T) {
 		{
 			tag: "ar", dir: "rtl",
 			share: []string{`<html lang="ar" dir="rtl">`, `١٠ مايو ٢٠٢٥ (”this morning“ في المصدر)، مكالمة هاتفية`, `>نزّل هذه البطاقة<`,
-				`<p class="meta">المصدر: <cite>`, `content="بطاقة اقتباس: Rubio emphasised`, `>→ كل البطاقات<`,
+				`<p class="meta">المصدر: <cite dir="auto">`, `<textarea dir="ltr" readonly`, `content="بطاقة اقتباس: Rubio emphasised`, `>→ كل البطاقات<`,
 				`<blockquote lang="en" dir="ltr">`, `Marco Rubio، US Secretary of State`},
 			index: []string{`<html lang="ar" dir="rtl">`, `عدد الاقتباسات المنتقاة: ` + arabicIndic(facts.Default().Len()) + `،`},
-			embed: []string{`<figure lang="ar" dir="rtl"`, `lang="en" dir="ltr"><p>Rubio`, `<br>المصدر: <cite>`},
+			embed: []string{`<figure lang="ar" dir="rtl"`, `lang="en" dir="ltr"><p>Rubio`, `<br>المصدر: <cite dir="auto">`},
 			title: "Marco Rubio، US Secretary of State: Rubio emphasised",
 			english: []string{"Download this card", "Source:", "All cards", "curated quotes", "Phone call", "in the source",
 				"Quote card", "Embed<", "every quote verbatim", "Link preview"},

@@ -382,7 +382,10 @@ func jsonLD(f facts.Fact, shareURL, imageURL string) (markup, error) {
 func factVals(loc *locale.Locale, f facts.Fact) map[string]any {
 	srcBefore, srcAfter := loc.Split(locale.Source, "source")
 	return map[string]any{
-		"alt":           alt(loc, f),
+		"alt": alt(loc, f),
+		// In a right-to-left page the headline is isolated (dir="auto"), so a
+		// left-to-right one ending in "?" keeps its mark at its end.
+		"rtl":           loc.RTL,
 		"source_before": srcBefore,
 		"source_after":  srcAfter,
 		"lang":          f.Language,
