@@ -185,13 +185,12 @@ chromium: ## Install Chromium (Debian's chromium package) for the browser tests 
 # a bad one fails the build, not the deployed function.
 BRAND ?=
 
-# bundle_brand copies $(BRAND) to $(1)/brand, or removes $(1)/brand without one.
+# bundle_brand copies $(BRAND)'s brand.json and the files it names, nothing else
+# (no dotfiles, .git or links out of the folder), to $(1)/brand, checking the
+# brand before and after; or removes $(1)/brand without one.
 define bundle_brand
 	@rm -rf "$(1)/brand"
-	@if [ -n "$(BRAND)" ]; then \
-		FACTCARD_BRAND="$(BRAND)" $(GO) run ./cmd/factcard version >/dev/null && \
-		mkdir -p "$(1)/brand" && cp -R "$(BRAND)"/. "$(1)/brand/" && \
-		echo "bundled brand $(BRAND) into $(1)/brand"; fi
+	@if [ -n "$(BRAND)" ]; then $(GO) run ./cmd/factcard brand bundle "$(BRAND)" "$(1)/brand"; fi
 endef
 
 .PHONY: build

@@ -196,22 +196,11 @@ func TestServeBrand(t *testing.T) {
 // FuzzBrandFont seed) once passed brand.Load and CheckBrand, so serve started and
 // then ended on the first card that drew the glyph.
 func TestDamagedBrandFontFailsAtStart(t *testing.T) {
-	dir := t.TempDir()
-	for _, name := range []string{brand.File, "logo.png", "fonts/DejaVuSerif-Latin.ttf", "fonts/DejaVuSansCondensed-Bold-Latin.ttf"} {
-		data, err := os.ReadFile(filepath.Join(exampleBrand, name))
-		if err != nil {
-			t.Fatal(err)
-		}
+	dir := exampleBrandCopy(t, func(name string, data []byte) {
 		if name == "fonts/DejaVuSerif-Latin.ttf" {
 			data[52090] = 0x52 // the contour ends of the glyph for U+2148
 		}
-		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
 	done := make(chan struct{})
@@ -231,4 +220,31 @@ func TestDamagedBrandFontFailsAtStart(t *testing.T) {
 	if want := "fonts.quote: fonts/DejaVuSerif-Latin.ttf: glyph 1045, for U+2148 'ⅈ', does not load"; code != exitUsage || !strings.Contains(stderr, want) {
 		t.Errorf("serve: exit %d, stderr %q; want 2 and %q", code, stderr, want)
 	}
+}
+
+// exampleBrandFiles are the files of the example brand: brand.json, the files
+// it names and the fonts' licence.
+var exampleBrandFiles = []string{brand.File, "logo.png", "fonts/DejaVuSerif-Latin.ttf", "fonts/DejaVuSansCondensed-Bold-Latin.ttf", "fonts/LICENSE.txt"}
+
+// exampleBrandCopy copies the example brand's files into a new folder, letting
+// change alter each file's bytes first (nil for none), and returns the folder.
+func exampleBrandCopy(t *testing.T, change func(name string, data []byte)) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range exampleBrandFiles {
+		data, err := os.ReadFile(filepath.Join(exampleBrand, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if change != nil {
+			change(name, data)
+		}
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }

@@ -64,7 +64,7 @@ func root() *command {
 		help: `factcard renders a fact from its curated dataset into a PNG card and serves the
 cards, share pages and JSON API over HTTP. Locally it needs no AWS account: cards
 are stored under ./.factcard unless FACTCARD_BUCKET names an S3 bucket.`,
-		sub: []*command{factsCommand(), renderCommand(), serveCommand(), generateCommand(), publishCommand(), versionCommand()},
+		sub: []*command{factsCommand(), renderCommand(), serveCommand(), generateCommand(), publishCommand(), versionCommand(), brandCommand()},
 	}
 }
 
@@ -126,9 +126,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	err = runFn(ctx, e, fs.Args())
 	var ue *usageError
 	var ie *curate.InputError
+	var be *brand.Error
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &be):
+		// A bad brand named by an argument ('brand bundle'), as at start.
+		fmt.Fprintf(e.stderr, "%s: %v\n", strings.Join(path, " "), err)
+		return exitUsage
 	case errors.As(err, &ie):
 		// Bad input to a curation command: what to do, without the usage.
 		fmt.Fprintf(e.stderr, "%s: %v\n", strings.Join(path, " "), err)

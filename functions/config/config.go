@@ -242,7 +242,7 @@ func LoadBrand(dir string) (*brand.Brand, error) {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("brand %s: %w", dir, &brand.Error{Field: brand.File, Err: errors.New("not a folder: want the folder that holds brand.json and its files")})
 	}
-	b, err := brand.Load(os.DirFS(dir))
+	b, err := loadBrandFolder(dir)
 	if err == nil {
 		err = render.CheckBrand(b)
 	}
@@ -250,6 +250,17 @@ func LoadBrand(dir string) (*brand.Brand, error) {
 		return nil, fmt.Errorf("brand %s: %w", dir, err)
 	}
 	return b, nil
+}
+
+// loadBrandFolder loads the brand folder dir opened as a root: a link that
+// leaves it, or a FIFO or device where a file is named, fails the load.
+func loadBrandFolder(dir string) (*brand.Brand, error) {
+	folder, err := storage.OpenFolder(dir)
+	if err != nil {
+		return nil, &brand.Error{Field: brand.File, Err: err}
+	}
+	defer folder.Close()
+	return brand.Load(folder)
 }
 
 // ExitCode is the exit status of a main that failed to start with err: 2 for a

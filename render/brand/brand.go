@@ -41,6 +41,7 @@ import (
 	"math"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -75,6 +76,7 @@ type Brand struct {
 	Locale *locale.Locale
 
 	digest string
+	files  []string // brand.json and the files it names, as Files returns them
 }
 
 // Theme is one colour scheme of a brand.
@@ -100,6 +102,10 @@ type Font struct {
 	// Ascent and Descent are the font's line extents in ems, both positive.
 	Ascent, Descent float64
 }
+
+// Files returns the paths in the brand folder of brand.json and of every file
+// it names (logo, fonts), each once: all a copy of the brand needs.
+func (b *Brand) Files() []string { return slices.Clone(b.files) }
 
 // Digest returns a hex SHA-256 of the brand: of brand.json and of every file it
 // names, so a new colour, logo or font gives a new digest. Card keys include it.
@@ -224,7 +230,7 @@ func Load(fsys fs.FS) (*Brand, error) {
 	if err := strictUnmarshal(raw, &f); err != nil {
 		return nil, jsonError(File, "", raw, err)
 	}
-	b := &Brand{}
+	b := &Brand{files: []string{File}}
 	h := sha256.New()
 	writePart(h, File, raw)
 
@@ -252,6 +258,7 @@ func Load(fsys fs.FS) (*Brand, error) {
 			return nil, &Error{Field: "logo", Err: fmt.Errorf("%s: %w", f.Logo, err)}
 		}
 		writePart(h, "logo "+f.Logo, data)
+		b.files = append(b.files, f.Logo)
 	}
 	if len(f.Fonts) > 0 && string(f.Fonts) != "null" {
 		var fonts fontsFile
@@ -273,6 +280,9 @@ func Load(fsys fs.FS) (*Brand, error) {
 				return nil, &Error{Field: ff.field, Err: fmt.Errorf("%s: %w", ff.path, err)}
 			}
 			writePart(h, ff.field+" "+ff.path, data)
+			if !slices.Contains(b.files, ff.path) {
+				b.files = append(b.files, ff.path)
+			}
 		}
 	}
 	b.digest = hex.EncodeToString(h.Sum(nil))
@@ -298,6 +308,9 @@ func readFile(fsys fs.FS, name string, max int64) ([]byte, error) {
 	}
 	if st.IsDir() {
 		return nil, fmt.Errorf("%s is a directory, not a file", name)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (%s)", name, st.Mode().Type())
 	}
 	if st.Size() > max {
 		return nil, fmt.Errorf("%s is %d bytes, over the limit of %d", name, st.Size(), max)

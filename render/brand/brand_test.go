@@ -110,6 +110,9 @@ func TestLoadExample(t *testing.T) {
 	if th, _ := b.Theme("paper"); brand.Hex(th.Rule) != "#cdb894" {
 		t.Errorf("paper rule = %s, want the given #cdb894", brand.Hex(th.Rule))
 	}
+	if got, want := strings.Join(b.Files(), ","), "brand.json,logo.png,fonts/DejaVuSerif-Latin.ttf,fonts/DejaVuSansCondensed-Bold-Latin.ttf"; got != want {
+		t.Errorf("Files() = %s, want %s", got, want)
+	}
 }
 
 func TestMinimal(t *testing.T) {
@@ -198,6 +201,7 @@ func TestLoadErrors(t *testing.T) {
 		{"logo outside the folder", withJSON(strings.Replace(minimalJSON, `"themes"`, `"logo": "../logo.png", "themes"`, 1), nil), "logo", "not a path inside"},
 		{"unreadable logo", failingFS{withLogo(logoPNG(t, 10, 10))}, "logo", "permission denied"},
 		{"logo is a folder", withJSON(strings.Replace(minimalJSON, `"themes"`, `"logo": "logo", "themes"`, 1), map[string][]byte{"logo/x": nil}), "logo", "directory"},
+		{"logo a FIFO", fifoLogo(), "logo", "logo.png is not a regular file"},
 		{"logo not a PNG", withLogo([]byte("GIF89a not a png")), "logo", "not a PNG"},
 		{"logo a broken PNG", withLogo(logoPNG(t, 10, 10)[:60]), "logo", "not a readable PNG"},
 		{"logo over 1 MB", withLogo(pngBytes(t, noise)), "logo", "over the limit of 1000000"},
@@ -378,4 +382,12 @@ func TestDisplayURL(t *testing.T) {
 	if got := brand.Default().DisplayURL(); got != "" {
 		t.Errorf("DisplayURL without a URL = %q, want empty", got)
 	}
+}
+
+// fifoLogo is a brand whose logo is a named pipe, as a file system other than
+// the folder root the mains open (which refuses it at open) may report it.
+func fifoLogo() fstest.MapFS {
+	fsys := withJSON(strings.Replace(minimalJSON, `"themes"`, `"logo": "logo.png", "themes"`, 1), nil)
+	fsys["logo.png"] = &fstest.MapFile{Mode: fs.ModeNamedPipe}
+	return fsys
 }
