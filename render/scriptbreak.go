@@ -35,15 +35,25 @@ func lineBreaks(seg *segmenter.Segmenter, text []rune, out []lineBreak) []lineBr
 	if n == 0 {
 		return out
 	}
+	seg.Init(text)
+	if !needsScriptRules(text) {
+		// Latin, Cyrillic, Devanagari, Arabic…: UAX #14 alone.
+		for it := seg.LineIterator(); it.Next(); {
+			l := it.Line()
+			end := l.Offset + len(l.Text)
+			out = append(out, lineBreak{end: end, glue: end < n && !breaksAtSpace(text[end-1])})
+		}
+		return out
+	}
 	// brk[i]: a line may break before text[i] (0 < i < n).
 	brk := make([]bool, n+1)
-	seg.Init(text)
 	for it := seg.LineIterator(); it.Next(); {
 		l := it.Line()
 		brk[l.Offset+len(l.Text)] = true
 	}
 	for i := 1; i < n; i++ {
-		if brk[i] && (noLineStart(text[i]) || noLineEnd(text[i-1])) {
+		// Kinsoku is for text without spaces: a break at a space stays.
+		if brk[i] && !breaksAtSpace(text[i-1]) && (noLineStart(text[i]) || noLineEnd(text[i-1])) {
 			brk[i] = false
 		}
 	}
@@ -72,6 +82,19 @@ func lineBreaks(seg *segmenter.Segmenter, text []rune, out []lineBreak) []lineBr
 		out = append(out, lineBreak{end: i, glue: glue})
 	}
 	return out
+}
+
+// needsScriptRules reports whether text has a character that lineBreaks treats
+// beyond UAX #14: one from U+0E00 (Thai) up, where the scripts without spaces,
+// Hangul, CJK and the kinsoku punctuation lie, except the general punctuation
+// block (dashes, quotation marks), which UAX #14 covers.
+func needsScriptRules(text []rune) bool {
+	for _, r := range text {
+		if r >= 0xe00 && (r < 0x2000 || r > 0x206f) {
+			return true
+		}
+	}
+	return false
 }
 
 // isCJK reports whether r is written in Chinese or Japanese text without spaces
