@@ -91,7 +91,7 @@ func TestPublish(t *testing.T) {
 	if code != exitFail || !strings.Contains(stderr, "never overwrites") {
 		t.Errorf("publish over a different object: exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	obj, err := store.Get(t.Context(), squat)
+	obj, err := store.Get(t.Context(), squat, 1<<30)
 	if err != nil || !bytes.Equal(obj.Body, []byte("not a shard")) {
 		t.Errorf("the squatting object was changed: %q, %v", obj.Body, err)
 	}

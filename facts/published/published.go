@@ -21,8 +21,11 @@ import (
 // this package itself never talks to AWS. Implementations are safe for concurrent use.
 type Blobs interface {
 	// Get returns the bytes stored under key, or an error wrapping fs.ErrNotExist
-	// when there is no such object.
-	Get(ctx context.Context, key string) ([]byte, error)
+	// when there is no such object. An object larger than limit bytes is an
+	// error, and is not read: a reader asks for what a manifest or a shard can
+	// be (MaxManifestBytes, MaxShardBytes), so a huge object at one of their
+	// keys costs no memory.
+	Get(ctx context.Context, key string, limit int64) ([]byte, error)
 }
 
 // Defaults of Config.
@@ -92,7 +95,7 @@ func Open(ctx context.Context, cfg Config) (*Dataset, error) {
 		return nil, fmt.Errorf("open published dataset: version %q is not 20 hex digits as 'factcard publish' prints", truncate(cfg.Version, 80))
 	}
 	key := ManifestKey(root, cfg.Version)
-	data, err := cfg.Blobs.Get(ctx, key)
+	data, err := cfg.Blobs.Get(ctx, key, MaxManifestBytes)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("open published dataset %s/%s: %w: no %s (publish it with 'factcard publish', or check the version)", root, cfg.Version, ErrNoVersion, key)
@@ -303,7 +306,7 @@ func (p *Dataset) shard(ctx context.Context, i int) (*shard, error) {
 
 // load reads, checks and keeps shard i, stored under key.
 func (p *Dataset) load(ctx context.Context, key string, i int) (*shard, error) {
-	data, err := p.blobs.Get(ctx, key)
+	data, err := p.blobs.Get(ctx, key, MaxShardBytes)
 	if err != nil {
 		p.log.ErrorContext(ctx, "dataset shard unreadable", "key", key, "err", err)
 		return nil, fmt.Errorf("read %s: %w", key, err)

@@ -25,18 +25,26 @@ import (
 
 // memBlobs is an in-memory Blobs that counts reads.
 type memBlobs struct {
-	mu    sync.Mutex
-	objs  map[string][]byte
-	reads atomic.Int64
+	mu     sync.Mutex
+	objs   map[string][]byte
+	reads  atomic.Int64
+	limits map[string]int64 // the limit of the last read of each key
 }
 
-func (m *memBlobs) Get(_ context.Context, key string) ([]byte, error) {
+func (m *memBlobs) Get(_ context.Context, key string, limit int64) ([]byte, error) {
 	m.reads.Add(1)
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.limits == nil {
+		m.limits = map[string]int64{}
+	}
+	m.limits[key] = limit
 	b, ok := m.objs[key]
 	if !ok {
 		return nil, fmt.Errorf("get %s: %w", key, fs.ErrNotExist)
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("get %s: %d bytes, more than %d", key, len(b), limit)
 	}
 	return bytes.Clone(b), nil
 }
@@ -380,11 +388,11 @@ func TestOpenPublishedAbsurdCounts(t *testing.T) {
 // shard's checks would.
 type panicBlobs struct{ *memBlobs }
 
-func (p panicBlobs) Get(ctx context.Context, key string) ([]byte, error) {
+func (p panicBlobs) Get(ctx context.Context, key string, limit int64) ([]byte, error) {
 	if strings.Contains(key, "/shards/") {
 		panic("fixture: a reader that panics")
 	}
-	return p.memBlobs.Get(ctx, key)
+	return p.memBlobs.Get(ctx, key, limit)
 }
 
 // TestPublishedShardReadPanics checks that a panic while a shard is read, on
@@ -413,6 +421,30 @@ func TestPublishedShardReadPanics(t *testing.T) {
 	for _, want := range []string{"dataset shard read panicked", key, "fixture: a reader that panics", "published_test.panicBlobs.Get"} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("log lacks %q:\n%s", want, logs.String())
+		}
+	}
+}
+
+// TestPublishedReadLimits checks that the reader asks Blobs for no more than a
+// manifest or a shard can be, so that a store refuses a huge object at one of
+// their keys before reading it.
+func TestPublishedReadLimits(t *testing.T) {
+	d, docs := synthetic(t, 300)
+	p, blobs, b := publish(t, d, docs, published.Config{})
+	id := d.All()[0].ID
+	if _, err := p.Fact(t.Context(), id); err != nil {
+		t.Fatal(err)
+	}
+	v := b.Manifest.Version
+	for key, want := range map[string]int64{
+		published.ManifestKey("facts", v):                                             published.MaxManifestBytes,
+		published.ShardKey("facts", v, published.ShardOf(id, p.Shards()), p.Shards()): published.MaxShardBytes,
+	} {
+		blobs.mu.Lock()
+		got, ok := blobs.limits[key]
+		blobs.mu.Unlock()
+		if !ok || got != want {
+			t.Errorf("read %s with limit %d (read: %v), want %d", key, got, ok, want)
 		}
 	}
 }

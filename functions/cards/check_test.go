@@ -118,8 +118,8 @@ type recordedSize struct {
 	delta int64
 }
 
-func (r recordedSize) Get(ctx context.Context, key string) (*storage.Object, error) {
-	obj, err := r.Store.Get(ctx, key)
+func (r recordedSize) Get(ctx context.Context, key string, limit int64) (*storage.Object, error) {
+	obj, err := r.Store.Get(ctx, key, limit)
 	if err == nil {
 		obj.Size += r.delta
 	}
@@ -137,7 +137,9 @@ func TestDamagedStoredCardIsRenderedAgain(t *testing.T) {
 	otherSize := realCard(t, render.Options{Size: render.SizeStory, Theme: render.ThemeLight})
 	otherFormat := realCard(t, render.Options{Size: render.SizeOG, Theme: render.ThemeLight, Format: render.FormatJPEG})
 	cases := append([]damage(nil), damages...)
-	cases = append(cases, damage{"recorded length", func(good, _, _ []byte) []byte { return good }})
+	cases = append(cases, damage{"recorded length", func(good, _, _ []byte) []byte { return good }},
+		// Over MaxCardBytes: the store refuses it unread (ErrTooLarge).
+		damage{"larger than any card", func(good, _, _ []byte) []byte { return append(bytes.Clone(good), make([]byte, MaxCardBytes)...) }})
 	for _, d := range cases {
 		t.Run(d.name, func(t *testing.T) {
 			mem := storagetest.NewMemory()
@@ -177,7 +179,7 @@ func TestDamagedStoredCardIsRenderedAgain(t *testing.T) {
 			if len(recs) != 1 || recs[0]["key"] != ref.Key {
 				t.Errorf("log records %v, want one naming key %s", recs, ref.Key)
 			}
-			if obj, err := mem.Get(context.Background(), ref.Key); err != nil || !bytes.Equal(obj.Body, bad) {
+			if obj, err := mem.Get(context.Background(), ref.Key, 1<<30); err != nil || !bytes.Equal(obj.Body, bad) {
 				t.Errorf("the damaged object changed (err %v): create-only stores never overwrite", err)
 			}
 		})

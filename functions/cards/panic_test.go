@@ -96,7 +96,7 @@ func TestCardPanicIsAnError(t *testing.T) {
 	if got := p.calls.Load(); got != 1 {
 		t.Errorf("the panicking render ran %d times for %d callers, want once", got, callers)
 	}
-	if _, err := fx.mem.Get(ctx, ref.Key); !errors.Is(err, storage.ErrNotFound) {
+	if _, err := fx.mem.Get(ctx, ref.Key, 1<<30); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("after the panic the store has the card (err %v); want nothing stored", err)
 	}
 	recs := panicRecords(fx.log)
@@ -114,7 +114,7 @@ func TestCardPanicIsAnError(t *testing.T) {
 	if err != nil || c.Stored || len(c.Body) == 0 {
 		t.Fatalf("after the panic: Get = %+v, %v; want a fresh render", c, err)
 	}
-	if _, err := fx.mem.Get(ctx, ref.Key); err != nil {
+	if _, err := fx.mem.Get(ctx, ref.Key, 1<<30); err != nil {
 		t.Errorf("the fresh render was not stored: %v", err)
 	}
 }
@@ -126,11 +126,11 @@ type panickingStore struct {
 	get, head, create bool
 }
 
-func (s panickingStore) Get(ctx context.Context, key string) (*storage.Object, error) {
+func (s panickingStore) Get(ctx context.Context, key string, limit int64) (*storage.Object, error) {
 	if s.get {
 		panic("fixture: store Get panicked")
 	}
-	return s.Store.Get(ctx, key)
+	return s.Store.Get(ctx, key, limit)
 }
 
 func (s panickingStore) Head(ctx context.Context, key string) (storage.Info, error) {

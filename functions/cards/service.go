@@ -276,6 +276,14 @@ func (s *Service) load(ctx context.Context, ref Ref) (*Card, error) {
 		}
 		s.log.ErrorContext(ctx, damagedCardMessage, "key", ref.Key, "err", cerr)
 		return &Card{Ref: ref, Body: body, ContentType: ref.Options.Format.ContentType()}, nil
+	case errors.Is(err, storage.ErrTooLarge):
+		// Larger than any card: not read, and damaged as above.
+		body, rerr := s.renderCard(ref)
+		if rerr != nil {
+			return nil, rerr
+		}
+		s.log.ErrorContext(ctx, damagedCardMessage, "key", ref.Key, "err", err)
+		return &Card{Ref: ref, Body: body, ContentType: ref.Options.Format.ContentType()}, nil
 	case errors.Is(err, storage.ErrNotFound):
 		body, err := s.renderCard(ref)
 		if err != nil {
@@ -344,7 +352,7 @@ func (s *Service) renderCard(ref Ref) ([]byte, error) {
 func (s *Service) storeGet(ctx context.Context, key string) (*storage.Object, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.storeTimeout)
 	defer cancel()
-	return storage.Within(ctx, func() (*storage.Object, error) { return s.store.Get(ctx, key) })
+	return storage.Within(ctx, func() (*storage.Object, error) { return s.store.Get(ctx, key, MaxCardBytes) })
 }
 
 func (s *Service) storeHead(ctx context.Context, key string) (storage.Info, error) {

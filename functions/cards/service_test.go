@@ -187,7 +187,7 @@ func TestCardRenderedThenStored(t *testing.T) {
 	if first.Stored {
 		t.Error("first request: Stored = true, want a fresh render")
 	}
-	obj, err := fx.mem.Get(ctx, first.Key)
+	obj, err := fx.mem.Get(ctx, first.Key, 1<<30)
 	if err != nil {
 		t.Fatalf("card not written to the store: %v", err)
 	}

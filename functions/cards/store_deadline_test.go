@@ -22,9 +22,9 @@ type deaf struct {
 	release chan struct{}
 }
 
-func (d deaf) Get(ctx context.Context, key string) (*storage.Object, error) {
+func (d deaf) Get(ctx context.Context, key string, limit int64) (*storage.Object, error) {
 	<-d.release
-	return d.Store.Get(context.Background(), key)
+	return d.Store.Get(context.Background(), key, limit)
 }
 
 func (d deaf) Head(ctx context.Context, key string) (storage.Info, error) {

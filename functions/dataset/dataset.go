@@ -93,14 +93,14 @@ type Blobs struct {
 var _ published.Blobs = Blobs{}
 
 // Get implements published.Blobs.
-func (b Blobs) Get(ctx context.Context, key string) ([]byte, error) {
+func (b Blobs) Get(ctx context.Context, key string, limit int64) ([]byte, error) {
 	timeout := b.Timeout
 	if timeout <= 0 {
 		timeout = DefaultReadTimeout
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	obj, err := b.Store.Get(ctx, key)
+	obj, err := b.Store.Get(ctx, key, limit)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, fmt.Errorf("%w: %w", fs.ErrNotExist, err)
 	}
@@ -235,7 +235,10 @@ func put(ctx context.Context, store storage.Store, key string, o published.Bundl
 	if !errors.Is(err, storage.ErrExists) {
 		return false, fmt.Errorf("write %s: %w", key, err)
 	}
-	old, err := store.Get(ctx, key)
+	old, err := store.Get(ctx, key, max(int64(len(body)), 1))
+	if errors.Is(err, storage.ErrTooLarge) {
+		return false, fmt.Errorf("%s: %w (larger than ours); publishing never overwrites, so nothing was changed", key, ErrConflict)
+	}
 	if err != nil {
 		return false, fmt.Errorf("read back %s, which exists: %w", key, err)
 	}

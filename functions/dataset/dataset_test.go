@@ -115,7 +115,7 @@ func TestPublishNeverOverwrites(t *testing.T) {
 			if !errors.Is(err, dataset.ErrConflict) || !strings.Contains(err.Error(), key) {
 				t.Fatalf("Publish over a different %s = %v, want ErrConflict naming the key", victim, err)
 			}
-			obj, err := store.Get(t.Context(), key)
+			obj, err := store.Get(t.Context(), key, 1<<30)
 			if err != nil || !bytes.Equal(obj.Body, squatter) {
 				t.Errorf("the object at %s was changed: %q, %v", key, obj.Body, err)
 			}
@@ -165,7 +165,7 @@ func TestPublishFailureLeavesNoManifest(t *testing.T) {
 }
 
 func TestBlobsNotFound(t *testing.T) {
-	_, err := dataset.Blobs{Store: storagetest.NewMemory()}.Get(t.Context(), "facts/x/manifest.json")
+	_, err := dataset.Blobs{Store: storagetest.NewMemory()}.Get(t.Context(), "facts/x/manifest.json", 1<<30)
 	if !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("Get of a missing key = %v, want fs.ErrNotExist", err)
 	}

@@ -57,11 +57,11 @@ func TestPublishStreamed(t *testing.T) {
 	}
 	for _, o := range mem.Objects {
 		key := res.Key + "/" + o.Name
-		want, err := a.Get(t.Context(), key)
+		want, err := a.Get(t.Context(), key, 1<<30)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := b.Get(t.Context(), key)
+		got, err := b.Get(t.Context(), key, 1<<30)
 		if err != nil || !bytes.Equal(got.Body, want.Body) || got.ContentType != want.ContentType {
 			t.Errorf("%s: streamed %d bytes (%s, %v), in memory %d bytes (%s)", key, len(got.Body), got.ContentType, err, len(want.Body), want.ContentType)
 		}

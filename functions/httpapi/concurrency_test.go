@@ -145,7 +145,7 @@ func TestConcurrentColdCard(t *testing.T) {
 	if got := img.Bounds().Size(); got.X != w || got.Y != hgt {
 		t.Errorf("card is %dx%d; want %dx%d (%s)", got.X, got.Y, w, hgt, ref.Options.Size)
 	}
-	obj, err := mem.Get(context.Background(), ref.Key)
+	obj, err := mem.Get(context.Background(), ref.Key, 1<<30)
 	if err != nil {
 		t.Fatalf("card not stored: %v", err)
 	}

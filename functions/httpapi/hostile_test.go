@@ -166,9 +166,9 @@ func (k *keySpy) take() []string {
 	return keys
 }
 
-func (k *keySpy) Get(ctx context.Context, key string) (*storage.Object, error) {
+func (k *keySpy) Get(ctx context.Context, key string, limit int64) (*storage.Object, error) {
 	k.record(key)
-	return k.Store.Get(ctx, key)
+	return k.Store.Get(ctx, key, limit)
 }
 
 func (k *keySpy) Create(ctx context.Context, key string, body []byte, info storage.Info) error {

@@ -91,9 +91,6 @@ type DirOptions struct {
 	MaxObjectSize int64
 }
 
-// ErrTooLarge means an object is larger than the store reads.
-var ErrTooLarge = errors.New("object too large")
-
 // NewDir returns a Dir with the default options; see OpenDir.
 func NewDir(dir string) (*Dir, error) {
 	return OpenDir(dir, DirOptions{})
@@ -235,15 +232,18 @@ func sidecarName(key string) string {
 }
 
 // Get implements Store.
-func (d *Dir) Get(ctx context.Context, key string) (*Object, error) {
+func (d *Dir) Get(ctx context.Context, key string, limit int64) (*Object, error) {
 	if err := ValidKey(key); err != nil {
+		return nil, err
+	}
+	if err := CheckLimit(limit); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("dir get %s: %w", key, err)
 	}
 	obj, err := do(ctx, d, func() (*Object, error) {
-		body, fi, err := d.readRegular(key, d.maxSize)
+		body, fi, err := d.readRegular(key, min(limit, d.maxSize))
 		if err != nil {
 			return nil, err
 		}

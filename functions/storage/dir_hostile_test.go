@@ -23,7 +23,7 @@ func TestDirFIFO(t *testing.T) {
 		root := t.TempDir()
 		d := newDir(t, root)
 		storagetest.Mkfifo(t, filepath.Join(root, filepath.FromSlash(key)))
-		err := storagetest.Returns(t, "Get of a FIFO", func() error { _, err := d.Get(context.Background(), key); return err })
+		err := storagetest.Returns(t, "Get of a FIFO", func() error { _, err := d.Get(context.Background(), key, 1<<30); return err })
 		if err == nil || errors.Is(err, storage.ErrNotFound) || !strings.Contains(err.Error(), "not a regular file") {
 			t.Errorf("Get of a FIFO = %v, want an error saying it is not a regular file", err)
 		}
@@ -46,7 +46,7 @@ func TestDirFIFO(t *testing.T) {
 			t.Fatal(err)
 		}
 		storagetest.Mkfifo(t, sidecar)
-		err := storagetest.Returns(t, "Get with a FIFO sidecar", func() error { _, err := d.Get(context.Background(), key); return err })
+		err := storagetest.Returns(t, "Get with a FIFO sidecar", func() error { _, err := d.Get(context.Background(), key, 1<<30); return err })
 		if err == nil {
 			t.Error("Get with a FIFO for a sidecar = nil error, want one")
 		}
@@ -65,7 +65,7 @@ func TestDirSymlinkAtKey(t *testing.T) {
 	if err := os.Symlink("real.png", filepath.Join(root, "cards", "f", "link.png")); err != nil {
 		t.Fatal(err)
 	}
-	if obj, err := d.Get(ctx, "cards/f/link.png"); err == nil {
+	if obj, err := d.Get(ctx, "cards/f/link.png", 1<<30); err == nil {
 		t.Errorf("Get of a symlink = %q, want an error", obj.Body)
 	}
 	if _, err := d.Head(ctx, "cards/f/link.png"); err == nil {
@@ -110,7 +110,7 @@ func TestDirSizeCap(t *testing.T) {
 			}
 			f.Close()
 			var obj *storage.Object
-			err = storagetest.Returns(t, "Get", func() error { var err error; obj, err = d.Get(context.Background(), key); return err })
+			err = storagetest.Returns(t, "Get", func() error { var err error; obj, err = d.Get(context.Background(), key, 1<<30); return err })
 			if tc.wantErr {
 				if !errors.Is(err, storage.ErrTooLarge) {
 					t.Errorf("Get of %d bytes = %v, want ErrTooLarge", tc.size, err)
@@ -138,7 +138,7 @@ func TestDirDeadline(t *testing.T) {
 		name string
 		call func(ctx context.Context) error
 	}{
-		{"Get", func(ctx context.Context) error { _, err := d.Get(ctx, "cards/f/x.png"); return err }},
+		{"Get", func(ctx context.Context) error { _, err := d.Get(ctx, "cards/f/x.png", 1<<30); return err }},
 		{"Head", func(ctx context.Context) error { _, err := d.Head(ctx, "cards/f/x.png"); return err }},
 		{"Create", func(ctx context.Context) error { return d.Create(ctx, "cards/f/y.png", []byte("y"), pngInfo) }},
 	} {
@@ -159,7 +159,7 @@ func TestDirDeadline(t *testing.T) {
 			go func() {
 				ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 				defer cancel()
-				_, err := d.Get(ctx, "cards/f/x.png")
+				_, err := d.Get(ctx, "cards/f/x.png", 1<<30)
 				errs <- err
 			}()
 		}

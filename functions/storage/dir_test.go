@@ -106,7 +106,7 @@ func TestDirHostileKeys(t *testing.T) {
 		"cards/..%2f..%2fdecoy.png", "cards\\..\\..\\decoy.png", "cards/\x00/../../decoy.png",
 	)
 	for _, key := range hostile {
-		if _, err := d.Get(ctx, key); !errors.Is(err, storage.ErrInvalidKey) {
+		if _, err := d.Get(ctx, key, 1<<30); !errors.Is(err, storage.ErrInvalidKey) {
 			t.Errorf("Get(%.40q) = %v, want ErrInvalidKey", key, err)
 		}
 		if _, err := d.Head(ctx, key); !errors.Is(err, storage.ErrInvalidKey) {
@@ -153,10 +153,10 @@ func TestDirSymlinkEscape(t *testing.T) {
 	if err := d.Create(ctx, "cards/new.png", []byte("evil"), pngInfo); err == nil || errors.Is(err, storage.ErrExists) {
 		t.Errorf("Create through a symlink out of the root = %v, want an error", err)
 	}
-	if obj, err := d.Get(ctx, "cards/secret.png"); err == nil {
+	if obj, err := d.Get(ctx, "cards/secret.png", 1<<30); err == nil {
 		t.Errorf("Get through a symlinked directory = %q, want an error", obj.Body)
 	}
-	if obj, err := d.Get(ctx, "secret.png"); err == nil {
+	if obj, err := d.Get(ctx, "secret.png", 1<<30); err == nil {
 		t.Errorf("Get of a symlink out of the root = %q, want an error", obj.Body)
 	}
 	if got, want := listFiles(t, outside), []string{"secret.png"}; !slices.Equal(got, want) {
@@ -196,7 +196,7 @@ func TestDirTwoInstances(t *testing.T) {
 		t.Fatalf("winners = %v, want exactly one", wins)
 	}
 	for i, s := range stores {
-		obj, err := s.Get(context.Background(), key)
+		obj, err := s.Get(context.Background(), key, 1<<30)
 		if err != nil || !bytes.Equal(obj.Body, []byte{byte(wins[0])}) {
 			t.Errorf("store %d: Get = %v, %v; want writer %d's body", i, obj, err, wins[0])
 		}
@@ -251,7 +251,7 @@ func TestDirCorruptSidecar(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, "f", ".x.png.info"), []byte("{not json"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := d.Get(ctx, key)
+	_, err := d.Get(ctx, key, 1<<30)
 	if err == nil || errors.Is(err, storage.ErrNotFound) || !strings.Contains(err.Error(), ".x.png.info") {
 		t.Errorf("Get with a corrupt sidecar = %v, want an error naming the sidecar", err)
 	}

@@ -35,13 +35,13 @@ func ExampleDir() {
 	err = store.Create(ctx, key, []byte("other"), info)
 	fmt.Println(errors.Is(err, storage.ErrExists))
 
-	obj, err := store.Get(ctx, key)
+	obj, err := store.Get(ctx, key, 1<<30)
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println(obj.Size, obj.ContentType, obj.Metadata["fact-id"])
 
-	_, err = store.Get(ctx, "../../etc/passwd")
+	_, err = store.Get(ctx, "../../etc/passwd", 1<<30)
 	fmt.Println(err)
 	// Output:
 	// true

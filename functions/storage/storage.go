@@ -30,7 +30,21 @@ var (
 	// ErrInvalidInfo means the Info passed to Create breaks the rules of
 	// Info.Validate. Stores return it before doing any I/O.
 	ErrInvalidInfo = errors.New("invalid object info")
+	// ErrTooLarge means an object is larger than the limit Get was given (or,
+	// for a Dir, than the store reads at all).
+	ErrTooLarge = errors.New("object too large")
+	// ErrInvalidLimit means Get was given a limit below 1. Stores return it
+	// before doing any I/O.
+	ErrInvalidLimit = errors.New("invalid size limit")
 )
+
+// CheckLimit returns an error wrapping ErrInvalidLimit for a Get limit below 1.
+func CheckLimit(limit int64) error {
+	if limit < 1 {
+		return fmt.Errorf("%w: %d bytes", ErrInvalidLimit, limit)
+	}
+	return nil
+}
 
 // Store keeps immutable objects under slash-separated keys. Implementations are
 // safe for concurrent use by multiple goroutines, honour the context's
@@ -38,8 +52,12 @@ var (
 // ErrInvalidKey before doing any I/O.
 type Store interface {
 	// Get returns the object stored under key, or an error wrapping ErrNotFound
-	// when there is none.
-	Get(ctx context.Context, key string) (*Object, error)
+	// when there is none. limit is the largest body the caller accepts, in
+	// bytes: a larger object is an error wrapping ErrTooLarge, refused before its
+	// body is read wherever the store can tell its size first, and never read
+	// past limit+1 bytes. A limit below 1 is an error wrapping ErrInvalidLimit,
+	// returned before any I/O.
+	Get(ctx context.Context, key string, limit int64) (*Object, error)
 	// Head returns the Info of the object stored under key, or an error
 	// wrapping ErrNotFound when there is none.
 	Head(ctx context.Context, key string) (Info, error)

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,8 +34,9 @@ type fakeAPI struct {
 	mu      sync.Mutex
 	errs    []error // popped per call; when empty, lastErr
 	lastErr error
-	body    string // body of a successful GetObject
-	length  *int64 // Content-Length of a successful GetObject; nil means len(body)
+	body    string    // body of a successful GetObject
+	length  *int64    // Content-Length of a successful GetObject; nil means len(body)
+	reader  io.Reader // when set, the body of a successful GetObject instead of body
 	puts    []*s3.PutObjectInput
 	calls   int
 }
@@ -59,8 +61,12 @@ func (f *fakeAPI) GetObject(ctx context.Context, in *s3.GetObjectInput, _ ...fun
 	if f.length != nil {
 		n = *f.length
 	}
+	var body io.Reader = strings.NewReader(f.body)
+	if f.reader != nil {
+		body = f.reader
+	}
 	return &s3.GetObjectOutput{
-		Body:          io.NopCloser(strings.NewReader(f.body)),
+		Body:          io.NopCloser(body),
 		ContentLength: &n,
 		ContentType:   aws.String("image/png"),
 		CacheControl:  aws.String("max-age=1"),
@@ -121,7 +127,10 @@ func sendErr(op string) error {
 
 func TestErrorMapping(t *testing.T) {
 	type call func(*s3store.Store) error
-	get := func(s *s3store.Store) error { _, err := s.Get(context.Background(), "cards/f/x.png"); return err }
+	get := func(s *s3store.Store) error {
+		_, err := s.Get(context.Background(), "cards/f/x.png", 1<<30)
+		return err
+	}
 	head := func(s *s3store.Store) error { _, err := s.Head(context.Background(), "cards/f/x.png"); return err }
 	put := func(s *s3store.Store) error {
 		return s.Create(context.Background(), "cards/f/x.png", []byte("png"), storage.Info{ContentType: "image/png"})
@@ -284,9 +293,51 @@ func TestPutInput(t *testing.T) {
 	}
 }
 
+// countingZeros is an endless body of zeros that counts what is read of it.
+type countingZeros struct{ n atomic.Int64 }
+
+func (c *countingZeros) Read(p []byte) (int, error) {
+	clear(p)
+	c.n.Add(int64(len(p)))
+	return len(p), nil
+}
+
+// TestGetLimit checks that Get refuses an object over its limit by its
+// Content-Length without reading a byte of it, and that a body longer than its
+// Content-Length (or without one) is read no further than one byte past the
+// limit. Before the limit, Get read a 1.5 GiB object whole.
+func TestGetLimit(t *testing.T) {
+	const limit = 16 << 20
+	for _, tc := range []struct {
+		name     string
+		length   *int64
+		maxRead  int64
+		wantSays string
+	}{
+		{"Content-Length 1.5 GiB", aws.Int64(3 << 29), 0, "1610612736 bytes, more than 16777216"},
+		{"Content-Length that lies", aws.Int64(100), limit + 1 + 32<<10, "more than 16777216 bytes"},
+		{"no Content-Length", aws.Int64(0), limit + 1 + 32<<10, "more than 16777216 bytes"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := &countingZeros{}
+			api := &fakeAPI{reader: body, length: tc.length}
+			obj, err := s3store.New(api, "bucket", "").Get(context.Background(), "facts/v/shards/0000.json", limit)
+			if !errors.Is(err, storage.ErrTooLarge) || obj != nil {
+				t.Fatalf("Get = %v, %v; want ErrTooLarge", obj, err)
+			}
+			if !strings.Contains(err.Error(), tc.wantSays) || !strings.Contains(err.Error(), "s3://bucket/facts/v/shards/0000.json") {
+				t.Errorf("err = %v; want it to name the key and say %q", err, tc.wantSays)
+			}
+			if got := body.n.Load(); got > tc.maxRead {
+				t.Errorf("read %d bytes of the body, want at most %d", got, tc.maxRead)
+			}
+		})
+	}
+}
+
 func TestGetOutput(t *testing.T) {
 	api := &fakeAPI{body: "png!"}
-	obj, err := s3store.New(api, "bucket", "").Get(context.Background(), "k")
+	obj, err := s3store.New(api, "bucket", "").Get(context.Background(), "k", 1<<30)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,7 +352,7 @@ func TestGetOutput(t *testing.T) {
 
 	// A body cut short of its Content-Length is an error, not a short card.
 	api = &fakeAPI{body: "png", length: aws.Int64(10)}
-	if _, err := s3store.New(api, "bucket", "").Get(context.Background(), "k"); !errors.Is(err, io.ErrUnexpectedEOF) {
+	if _, err := s3store.New(api, "bucket", "").Get(context.Background(), "k", 1<<30); !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Errorf("Get of a truncated body = %v, want io.ErrUnexpectedEOF", err)
 	}
 }
@@ -319,11 +370,11 @@ func TestNoCallForInvalidInput(t *testing.T) {
 		err  error
 		want error
 	}{
-		{"get invalid key", func() error { _, err := good.Get(ctx, "../x"); return err }(), storage.ErrInvalidKey},
+		{"get invalid key", func() error { _, err := good.Get(ctx, "../x", 1<<30); return err }(), storage.ErrInvalidKey},
 		{"head invalid key", func() error { _, err := good.Head(ctx, "/x"); return err }(), storage.ErrInvalidKey},
 		{"put invalid key", good.Create(ctx, "X", nil, info), storage.ErrInvalidKey},
 		{"put invalid info", good.Create(ctx, "x", nil, storage.Info{}), storage.ErrInvalidInfo},
-		{"get invalid prefix", func() error { _, err := badPrefix.Get(ctx, "x"); return err }(), storage.ErrInvalidKey},
+		{"get invalid prefix", func() error { _, err := badPrefix.Get(ctx, "x", 1<<30); return err }(), storage.ErrInvalidKey},
 		{"put invalid prefix", badPrefix.Create(ctx, "x", nil, info), storage.ErrInvalidKey},
 	} {
 		if !errors.Is(tc.err, tc.want) {

@@ -201,25 +201,38 @@ func (s *Store) key(key string) (string, error) {
 }
 
 // Get implements storage.Store.
-func (s *Store) Get(ctx context.Context, key string) (*storage.Object, error) {
+func (s *Store) Get(ctx context.Context, key string, limit int64) (*storage.Object, error) {
 	k, err := s.key(key)
 	if err != nil {
+		return nil, err
+	}
+	if err := storage.CheckLimit(limit); err != nil {
 		return nil, err
 	}
 	out, err := s.api.GetObject(ctx, &s3.GetObjectInput{Bucket: &s.bucket, Key: &k})
 	if err != nil {
 		return nil, s.fail("get", k, err)
 	}
+	// Closing the body unread ends the transfer: a refused object costs the
+	// response's headers, not its bytes.
 	defer out.Body.Close()
+	if n := aws.ToInt64(out.ContentLength); n > limit {
+		return nil, s.fail("get", k, fmt.Errorf("%w: %d bytes, more than %d", storage.ErrTooLarge, n, limit))
+	}
 	var buf bytes.Buffer
-	if n := aws.ToInt64(out.ContentLength); n > 0 && n < 64<<20 {
+	if n := aws.ToInt64(out.ContentLength); n > 0 {
 		// ReadFrom wants MinRead bytes free before each read, the one that sees
 		// EOF included: without the margin a body that fills the buffer exactly
 		// is copied into one twice as large.
 		buf.Grow(int(n) + bytes.MinRead)
 	}
-	if _, err := buf.ReadFrom(out.Body); err != nil {
+	// Through a LimitReader too: a response without a length, or with a wrong
+	// one, still stops one byte past the limit.
+	if _, err := buf.ReadFrom(io.LimitReader(out.Body, limit+1)); err != nil {
 		return nil, s.fail("get", k, fmt.Errorf("read body: %w", err))
+	}
+	if int64(buf.Len()) > limit {
+		return nil, s.fail("get", k, fmt.Errorf("%w: more than %d bytes", storage.ErrTooLarge, limit))
 	}
 	if n := out.ContentLength; n != nil && *n != int64(buf.Len()) {
 		return nil, s.fail("get", k, fmt.Errorf("read body: got %d bytes of %d: %w", buf.Len(), *n, io.ErrUnexpectedEOF))

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/factcard/factcard/facts/published"
 	"github.com/factcard/factcard/functions/storage"
 	"github.com/factcard/factcard/functions/storage/s3store"
 	"github.com/factcard/factcard/functions/storage/storagetest"
@@ -129,7 +131,7 @@ func TestCreateRace(t *testing.T) {
 		}
 		t.Errorf("bucket holds %q, want only %q", keys, key)
 	}
-	obj, err := s3store.New(client, bucket, "").Get(ctx, key)
+	obj, err := s3store.New(client, bucket, "").Get(ctx, key, 1<<30)
 	if err != nil || !bytes.Equal(obj.Body, body(winners[0])) {
 		t.Errorf("Get = %v; want writer %d's body", err, winners[0])
 	}
@@ -155,7 +157,7 @@ func TestPreconditionFailed(t *testing.T) {
 	if want := "s3 put s3://" + bucket + "/" + key; !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q does not contain %q", err, want)
 	}
-	obj, err := store.Get(ctx, key)
+	obj, err := store.Get(ctx, key, 1<<30)
 	if err != nil || string(obj.Body) != "first" || obj.ContentType != "text/plain" {
 		t.Errorf("Get = %+v, %v; want the first object untouched", obj, err)
 	}
@@ -186,7 +188,7 @@ func TestPrefix(t *testing.T) {
 		t.Errorf("second Create = %v, want ErrExists", err)
 	}
 	bad := s3store.New(client, bucket, "../up")
-	if _, err := bad.Get(ctx, key); !errors.Is(err, storage.ErrInvalidKey) || !strings.Contains(err.Error(), "prefix") {
+	if _, err := bad.Get(ctx, key, 1<<30); !errors.Is(err, storage.ErrInvalidKey) || !strings.Contains(err.Error(), "prefix") {
 		t.Errorf("Get with prefix ../up = %v, want ErrInvalidKey naming the prefix", err)
 	}
 }
@@ -213,7 +215,7 @@ func TestWrongCredentials(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			store := s3store.New(s3server.NewClient(srv.Endpoint, tc.access, tc.secret), bucket, "")
 			calls := map[string]func() error{
-				"Get":    func() error { _, err := store.Get(ctx, key); return err },
+				"Get":    func() error { _, err := store.Get(ctx, key, 1<<30); return err },
 				"Create": func() error { return store.Create(ctx, "cards/x/new.png", []byte("x"), info) },
 			}
 			if tc.head {
@@ -242,7 +244,7 @@ func TestNoBucket(t *testing.T) {
 	srv := s3server.Start(t)
 	store := s3store.New(srv.Client(t), "no-such-bucket", "")
 	ctx := context.Background()
-	if _, err := store.Get(ctx, key); !errors.Is(err, s3store.ErrNoBucket) || !strings.Contains(err.Error(), `bucket "no-such-bucket" does not exist`) {
+	if _, err := store.Get(ctx, key, 1<<30); !errors.Is(err, s3store.ErrNoBucket) || !strings.Contains(err.Error(), `bucket "no-such-bucket" does not exist`) {
 		t.Errorf("Get = %v, want ErrNoBucket naming the bucket", err)
 	}
 	if err := store.Create(ctx, key, []byte("x"), info); !errors.Is(err, s3store.ErrNoBucket) {
@@ -280,7 +282,7 @@ func TestServerFaults(t *testing.T) {
 				t.Fatal(err)
 			}
 			for name, call := range map[string]func(context.Context) error{
-				"Get":    func(ctx context.Context) error { _, err := store.Get(ctx, key); return err },
+				"Get":    func(ctx context.Context) error { _, err := store.Get(ctx, key, 1<<30); return err },
 				"Head":   func(ctx context.Context) error { _, err := store.Head(ctx, key); return err },
 				"Create": func(ctx context.Context) error { return store.Create(ctx, "cards/x/new.png", []byte("x"), info) },
 			} {
@@ -302,7 +304,7 @@ func TestServerFaults(t *testing.T) {
 			if err := proxy.SetMode(faultproxy.Pass); err != nil {
 				t.Fatal(err)
 			}
-			if obj, err := store.Get(ctx, key); err != nil || string(obj.Body) != "card" {
+			if obj, err := store.Get(ctx, key, 1<<30); err != nil || string(obj.Body) != "card" {
 				t.Errorf("Get once the server is back = %v, want the card", err)
 			}
 		})
@@ -310,7 +312,7 @@ func TestServerFaults(t *testing.T) {
 	// A put held by the stall reaches the server when the stall ends, after
 	// its caller gave up: S3 does the same with a request that timed out on
 	// the client. The object is then whole; it is never partial.
-	if obj, err := store.Get(ctx, "cards/x/new.png"); err == nil && string(obj.Body) != "x" {
+	if obj, err := store.Get(ctx, "cards/x/new.png", 1<<30); err == nil && string(obj.Body) != "x" {
 		t.Errorf("Get of the key whose Creates failed = %q, want the whole body or ErrNotFound", obj.Body)
 	} else if err != nil && !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("Get of the key whose Creates failed = %v, want the object or ErrNotFound", err)
@@ -373,7 +375,7 @@ func TestOpen(t *testing.T) {
 	if err := store.Create(ctx, key, []byte("card"), info); err != nil {
 		t.Fatalf("Create = %v", err)
 	}
-	obj, err := store.Get(ctx, key)
+	obj, err := store.Get(ctx, key, 1<<30)
 	if err != nil {
 		t.Fatalf("Get = %v", err)
 	}
@@ -400,7 +402,7 @@ func TestOpenWithoutCredentials(t *testing.T) {
 		t.Fatalf("Open = %v", err)
 	}
 	start := time.Now()
-	_, err = store.Get(ctx, key)
+	_, err = store.Get(ctx, key, 1<<30)
 	if err == nil || !strings.Contains(err.Error(), "no AWS credentials") {
 		t.Errorf("Get without credentials = %v, want it to say there are no AWS credentials", err)
 	}
@@ -408,4 +410,46 @@ func TestOpenWithoutCredentials(t *testing.T) {
 		t.Errorf("Get without credentials took %v, want a quick failure", elapsed)
 	}
 	t.Logf("Get: %v", err)
+}
+
+// TestGetHugeObject puts an object far over the limit at a dataset shard key and
+// at a manifest key of a real server and reads them with the limits the dataset
+// reader uses: Get refuses each by its Content-Length and reads none of its body,
+// so the heap grows by far less than the object (before the limit, a 1.5 GiB
+// object at a shard key took 'serve' to 3.7–7.4 GB).
+func TestGetHugeObject(t *testing.T) {
+	srv := s3server.Start(t)
+	client := srv.Client(t)
+	bucket := srv.CreateBucket(t, "")
+	store := s3store.New(client, bucket, "")
+	ctx := context.Background()
+	const huge = 128 << 20
+	version := strings.Repeat("ab", 32)
+	for _, tc := range []struct {
+		key   string
+		limit int64
+	}{
+		{published.ShardKey("facts", version, 7, 4096), published.MaxShardBytes},
+		{published.ManifestKey("facts", version), published.MaxManifestBytes},
+	} {
+		body := make([]byte, huge)
+		if _, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String(tc.key), Body: bytes.NewReader(body)}); err != nil {
+			t.Fatalf("PutObject %s: %v", tc.key, err)
+		}
+		body = nil
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		start := time.Now()
+		obj, err := store.Get(ctx, tc.key, tc.limit)
+		took := time.Since(start)
+		runtime.ReadMemStats(&after)
+		if !errors.Is(err, storage.ErrTooLarge) || obj != nil {
+			t.Fatalf("Get(%s, %d) = %v, %v; want ErrTooLarge", tc.key, tc.limit, obj, err)
+		}
+		if grew := after.TotalAlloc - before.TotalAlloc; grew > 2<<20 {
+			t.Errorf("Get(%s) allocated %d bytes refusing a %d-byte object; want under 2 MiB", tc.key, grew, huge)
+		}
+		t.Logf("refused %s (%d bytes) in %v: %v", tc.key, huge, took, err)
+	}
 }

@@ -21,7 +21,7 @@ import (
 // It covers the round trip of body and Info through Create, Get and Head,
 // missing keys, hostile and malformed keys, invalid Info, create-only writes
 // (also with 16 goroutines racing on one key), isolation of stored objects from
-// the caller's slices and maps, and cancelled contexts.
+// the caller's slices and maps, cancelled contexts, and Get's size limit.
 func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	t.Run("RoundTrip", func(t *testing.T) { testRoundTrip(t, newStore(t)) })
 	t.Run("EmptyBody", func(t *testing.T) { testEmptyBody(t, newStore(t)) })
@@ -33,6 +33,46 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	t.Run("ManyKeys", func(t *testing.T) { testManyKeys(t, newStore(t)) })
 	t.Run("Isolation", func(t *testing.T) { testIsolation(t, newStore(t)) })
 	t.Run("Canceled", func(t *testing.T) { testCanceled(t, newStore(t)) })
+	t.Run("Limit", func(t *testing.T) { testLimit(t, newStore(t)) })
+}
+
+// anyLimit is the Get limit of the tests that are not about limits: more than
+// any object they store.
+const anyLimit = 1 << 20
+
+// testLimit checks Get's limit: an object of exactly limit bytes is read, one of
+// limit+1 is an error wrapping ErrTooLarge, and a limit below 1 is refused
+// before any I/O.
+func testLimit(t *testing.T, s storage.Store) {
+	ctx := context.Background()
+	body := fakePNG(3, 4096)
+	mustCreate(t, s, cardKey, body, cardInfo())
+	for _, tc := range []struct {
+		limit   int64
+		wantErr error
+	}{
+		{4096, nil},
+		{4097, nil},
+		{4095, storage.ErrTooLarge},
+		{1, storage.ErrTooLarge},
+		{0, storage.ErrInvalidLimit},
+		{-1, storage.ErrInvalidLimit},
+	} {
+		obj, err := s.Get(ctx, cardKey, tc.limit)
+		if !errors.Is(err, tc.wantErr) {
+			t.Errorf("Get(limit %d) err = %v, want %v", tc.limit, err, tc.wantErr)
+			continue
+		}
+		if err == nil && !bytes.Equal(obj.Body, body) {
+			t.Errorf("Get(limit %d) = %d bytes, want the %d stored", tc.limit, len(obj.Body), len(body))
+		}
+		if err != nil && obj != nil {
+			t.Errorf("Get(limit %d) returned an object with its error %v", tc.limit, err)
+		}
+	}
+	if _, err := s.Get(ctx, "cards/missing.png", 0); !errors.Is(err, storage.ErrInvalidLimit) {
+		t.Errorf("Get(missing key, limit 0) err = %v, want ErrInvalidLimit before any lookup", err)
+	}
 }
 
 // cardKey is a key shaped like the card service's.
@@ -95,7 +135,7 @@ func testRoundTrip(t *testing.T, s storage.Store) {
 	mustCreate(t, s, cardKey, body, info)
 	after := time.Now()
 
-	obj, err := s.Get(ctx, cardKey)
+	obj, err := s.Get(ctx, cardKey, anyLimit)
 	if err != nil {
 		t.Fatalf("Get = %v, want nil", err)
 	}
@@ -129,7 +169,7 @@ func testEmptyBody(t *testing.T, s storage.Store) {
 	info := storage.Info{ContentType: "application/octet-stream"}
 	before := time.Now()
 	mustCreate(t, s, key, nil, info)
-	obj, err := s.Get(context.Background(), key)
+	obj, err := s.Get(context.Background(), key, anyLimit)
 	if err != nil {
 		t.Fatalf("Get = %v, want nil", err)
 	}
@@ -151,7 +191,7 @@ func testNotFound(t *testing.T, s storage.Store) {
 		"cards/a/og-dark-1.png.info", // where a store might keep a sidecar
 	} {
 		t.Run(key, func(t *testing.T) {
-			if _, err := s.Get(ctx, key); !errors.Is(err, storage.ErrNotFound) {
+			if _, err := s.Get(ctx, key, anyLimit); !errors.Is(err, storage.ErrNotFound) {
 				t.Errorf("Get = %v, want ErrNotFound", err)
 			}
 			if _, err := s.Head(ctx, key); !errors.Is(err, storage.ErrNotFound) {
@@ -203,7 +243,7 @@ func testInvalidKey(t *testing.T, s storage.Store) {
 	ctx := context.Background()
 	for _, key := range InvalidKeys {
 		t.Run(fmt.Sprintf("%.40q", key), func(t *testing.T) {
-			if _, err := s.Get(ctx, key); !errors.Is(err, storage.ErrInvalidKey) {
+			if _, err := s.Get(ctx, key, anyLimit); !errors.Is(err, storage.ErrInvalidKey) {
 				t.Errorf("Get = %v, want ErrInvalidKey", err)
 			}
 			if _, err := s.Head(ctx, key); !errors.Is(err, storage.ErrInvalidKey) {
@@ -273,7 +313,7 @@ func testCreateOnly(t *testing.T, s storage.Store) {
 	if !strings.Contains(err.Error(), cardKey) {
 		t.Errorf("second Create error %q does not name the key %q", err, cardKey)
 	}
-	obj, err := s.Get(ctx, cardKey)
+	obj, err := s.Get(ctx, cardKey, anyLimit)
 	if err != nil {
 		t.Fatalf("Get = %v, want nil", err)
 	}
@@ -325,7 +365,7 @@ func testCreateRace(t *testing.T, s storage.Store) {
 	if winner < 0 {
 		t.Fatalf("no writer created the key; errors: %v", errs)
 	}
-	obj, err := s.Get(ctx, cardKey)
+	obj, err := s.Get(ctx, cardKey, anyLimit)
 	if err != nil {
 		t.Fatalf("Get = %v, want nil", err)
 	}
@@ -349,7 +389,7 @@ func testManyKeys(t *testing.T, s storage.Store) {
 	}
 	wg.Wait()
 	for i := range n {
-		obj, err := s.Get(ctx, key(i))
+		obj, err := s.Get(ctx, key(i), anyLimit)
 		if err != nil {
 			t.Errorf("Get(%q) = %v, want nil", key(i), err)
 			continue
@@ -368,7 +408,7 @@ func testIsolation(t *testing.T, s storage.Store) {
 	body[10]++
 	info.Metadata["fact-id"] = "changed-after-create"
 
-	obj, err := s.Get(ctx, cardKey)
+	obj, err := s.Get(ctx, cardKey, anyLimit)
 	if err != nil {
 		t.Fatalf("Get = %v, want nil", err)
 	}
@@ -380,7 +420,7 @@ func testIsolation(t *testing.T, s storage.Store) {
 	}
 	obj.Body[10]++
 	obj.Metadata["fact-id"] = "changed-after-get"
-	again, err := s.Get(ctx, cardKey)
+	again, err := s.Get(ctx, cardKey, anyLimit)
 	if err != nil {
 		t.Fatalf("second Get = %v, want nil", err)
 	}
@@ -394,7 +434,7 @@ func testCanceled(t *testing.T, s storage.Store) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	for _, key := range []string{"cards/present/og-dark-1.png", "cards/absent/og-dark-1.png"} {
-		if _, err := s.Get(ctx, key); !errors.Is(err, context.Canceled) {
+		if _, err := s.Get(ctx, key, anyLimit); !errors.Is(err, context.Canceled) {
 			t.Errorf("Get(%q) with a cancelled context = %v, want context.Canceled", key, err)
 		}
 		if _, err := s.Head(ctx, key); !errors.Is(err, context.Canceled) {
@@ -411,7 +451,7 @@ func testCanceled(t *testing.T, s storage.Store) {
 
 	dctx, dcancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	defer dcancel()
-	if _, err := s.Get(dctx, "cards/present/og-dark-1.png"); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := s.Get(dctx, "cards/present/og-dark-1.png", anyLimit); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Get with an expired deadline = %v, want context.DeadlineExceeded", err)
 	}
 }

@@ -196,11 +196,11 @@ func (f *Faulty) enter(ctx context.Context, m Method, key string) error {
 }
 
 // Get implements storage.Store.
-func (f *Faulty) Get(ctx context.Context, key string) (*storage.Object, error) {
+func (f *Faulty) Get(ctx context.Context, key string, limit int64) (*storage.Object, error) {
 	if err := f.enter(ctx, MethodGet, key); err != nil {
 		return nil, err
 	}
-	return f.store.Get(ctx, key)
+	return f.store.Get(ctx, key, limit)
 }
 
 // Head implements storage.Store.

@@ -31,8 +31,11 @@ type Memory struct {
 func NewMemory() *Memory { return &Memory{} }
 
 // Get implements storage.Store.
-func (m *Memory) Get(ctx context.Context, key string) (*storage.Object, error) {
+func (m *Memory) Get(ctx context.Context, key string, limit int64) (*storage.Object, error) {
 	if err := storage.ValidKey(key); err != nil {
+		return nil, err
+	}
+	if err := storage.CheckLimit(limit); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -43,6 +46,9 @@ func (m *Memory) Get(ctx context.Context, key string) (*storage.Object, error) {
 	m.mu.Unlock()
 	if !ok {
 		return nil, fmt.Errorf("memory get %s: %w", key, storage.ErrNotFound)
+	}
+	if int64(len(obj.Body)) > limit {
+		return nil, fmt.Errorf("memory get %s: %w: %d bytes, more than %d", key, storage.ErrTooLarge, len(obj.Body), limit)
 	}
 	return &storage.Object{Info: copyInfo(obj.Info), Body: slices.Clone(obj.Body)}, nil
 }

@@ -18,7 +18,7 @@ func TestMemoryConformance(t *testing.T) {
 func TestMemoryZeroValue(t *testing.T) {
 	var m storagetest.Memory
 	ctx := context.Background()
-	if _, err := m.Get(ctx, "a"); !errors.Is(err, storage.ErrNotFound) {
+	if _, err := m.Get(ctx, "a", 1<<30); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("Get on the zero Memory = %v, want ErrNotFound", err)
 	}
 	for _, key := range []string{"b", "a"} {
@@ -56,13 +56,13 @@ func TestFaultyFail(t *testing.T) {
 	if mem.Len() != 0 {
 		t.Errorf("the failed Create reached the store: %q", mem.Keys())
 	}
-	if _, err := f.Get(ctx, "a"); !errors.Is(err, storage.ErrNotFound) {
+	if _, err := f.Get(ctx, "a", 1<<30); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("Get (no fault) = %v, want ErrNotFound from the store", err)
 	}
 
 	f.Fail(nil) // every method, default error
 	for name, call := range map[string]func() error{
-		"Get":    func() error { _, err := f.Get(ctx, "a"); return err },
+		"Get":    func() error { _, err := f.Get(ctx, "a", 1<<30); return err },
 		"Head":   func() error { _, err := f.Head(ctx, "a"); return err },
 		"Create": func() error { return f.Create(ctx, "a", []byte("x"), info) },
 	} {
@@ -95,7 +95,7 @@ func TestFaultyFailNext(t *testing.T) {
 	f.FailNext(2, nil, storagetest.MethodGet, storagetest.MethodHead)
 	var got []bool
 	for range 4 {
-		_, err := f.Get(ctx, "a")
+		_, err := f.Get(ctx, "a", 1<<30)
 		got = append(got, errors.Is(err, storagetest.ErrInjected))
 	}
 	if want := []bool{true, true, false, false}; !slices.Equal(got, want) {
@@ -115,7 +115,7 @@ func TestFaultyStall(t *testing.T) {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), deadline)
 	defer cancel()
-	_, err := f.Get(ctx, "a")
+	_, err := f.Get(ctx, "a", 1<<30)
 	elapsed := time.Since(start)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("stalled Get = %v, want context.DeadlineExceeded", err)
@@ -131,7 +131,7 @@ func TestFaultyStall(t *testing.T) {
 	// another does not.
 	done := make(chan error)
 	go func() {
-		_, err := f.Get(context.Background(), "a")
+		_, err := f.Get(context.Background(), "a", 1<<30)
 		done <- err
 	}()
 	for f.Stalled() != 1 {
