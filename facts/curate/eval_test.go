@@ -226,15 +226,19 @@ func TestEvalReport(t *testing.T) {
 		logf = t.Logf
 	}
 	rows := map[string]evalScore{
-		"tuning":   scoreSet(t, "tuning.json", logf),
-		"held-out": scoreSet(t, "heldout.json", nil),
+		"tuning":            scoreSet(t, "tuning.json", logf),
+		"held-out":          scoreSet(t, "heldout.json", nil),
+		"held-out (unread)": scoreSet(t, "fresh.json", nil),
 	}
 	for name, s := range rows {
 		if s.quotes == 0 || s.articles == 0 {
 			t.Errorf("%s: no quotes scored", name)
 		}
 	}
-	table := evalTable(rows, []string{"tuning", "held-out"})
+	table := evalTable(rows, []string{"tuning", "held-out", "held-out (unread)"})
+	trial := scoreSet(t, "trial.json", nil)
+	table += fmt.Sprintf("\nTried as a new user would (%d quotes in no set above): %d right speakers, %d wrong, %d left empty, %d not found.\n",
+		trial.quotes, trial.right, trial.wrong+trial.spurious, trial.empty, trial.quotes-trial.found)
 	if *evalReport {
 		fmt.Print(table)
 	} else {
@@ -265,7 +269,7 @@ func TestEvalHeldOutFloor(t *testing.T) {
 // the halves do not share an article.
 func TestEvalCorpus(t *testing.T) {
 	seen := map[string]string{}
-	for _, name := range []string{"tuning.json", "heldout.json", "trial.json"} {
+	for _, name := range []string{"tuning.json", "heldout.json", "fresh.json", "trial.json"} {
 		for _, a := range loadEvalSet(t, name).Articles {
 			if a.Title == "" || !strings.HasPrefix(a.URL, "https://en.wikinews.org/wiki/") || a.Date == "" || !strings.Contains(a.Licence, "CC BY 2.5") {
 				t.Errorf("%s: %s lacks its title, Wikinews URL, date or licence", name, a.File)
