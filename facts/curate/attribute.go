@@ -55,7 +55,8 @@ const speechVerbs = `said|says|say|saying|told|tells|tell|telling|added|adds|add
 	`criticising|criticizing|attacked|denounced|thanked|thanking|indicated|indicating|revealed|cautioned|cautioning|` +
 	`elaborated|concluded|suggested|suggesting|informed|talked|spoke|speaking|expressed|cited|citing|read|reported|` +
 	`confirmed|confirming|conceded|complained|pledged|promised|blamed|blaming|vowed|testified|agreed|quipped|` +
-	`exclaimed|shouted|wondered|predicted|accused|accusing|mentioned|answered|ruled|decided|found`
+	`exclaimed|shouted|wondered|predicted|accused|accusing|mentioned|answered|ruled|decided|found|add|write|explain|warn|insist|stress|` +
+	`Saying|Speaking|Adding|Calling|Writing|Asking|Responding|Commenting|Explaining|Describing`
 
 // determinerLike words before a speech verb make it a noun ("their comments").
 var determinerLike = map[string]bool{"the": true, "a": true, "an": true, "his": true, "her": true, "their": true,
@@ -66,7 +67,7 @@ func participle(verb string) bool { return strings.HasSuffix(verb, "ing") }
 
 // attributionPatterns find, around a quote, the words that say who spoke.
 type attributionPatterns struct {
-	speechVerb, afterVerb, afterSubjectVerb, according, aside *regexp.Regexp
+	according, aside *regexp.Regexp
 }
 
 // attributionRE returns the attribution patterns, compiled on first use: Unicode
@@ -74,11 +75,8 @@ type attributionPatterns struct {
 // of the command line would otherwise pay, whatever the command.
 var attributionRE = sync.OnceValue(func() *attributionPatterns {
 	return &attributionPatterns{
-		speechVerb:       regexp.MustCompile(`\b(?:` + speechVerbs + `)\b`),
-		afterVerb:        regexp.MustCompile(`^[\s,]*(?:` + speechVerbs + `)\s+(\S[^.;:"“”‘(]*)`),
-		afterSubjectVerb: regexp.MustCompile(`^[\s,]*((?:[\p{L}\p{N}.’'@-]+,?\s+){0,9}?[\p{L}\p{N}.’'@-]+)\s+(?:(?:has|had|also|later|then|further|again|quickly)\s+)*(` + speechVerbs + `)\b`),
-		according:        regexp.MustCompile(`(?i:according to)\s+([^,;:]{1,120}?)\s*(?:,|$)`),
-		aside:            regexp.MustCompile(`,\s+(?:who|which|whose)\b[^,]*,|\s[—–]\s[^—–]*\s[—–]\s|\([^()]*\)`),
+		according: regexp.MustCompile(`(?i:according to)\s+([^,;:]{1,120}?)\s*(?:,|$)`),
+		aside:     regexp.MustCompile(`,\s+(?:who|which|whose)\b[^,]*,|\s[—–]\s[^—–]*\s[—–]\s|\([^()]*\)`),
 	}
 })
 
@@ -136,8 +134,8 @@ var orgWords = map[string]bool{"university": true, "college": true, "institute":
 	"centre": true, "center": true, "hospital": true, "school": true, "museum": true, "embassy": true, "front": true,
 	"movement": true, "federation": true, "league": true, "club": true, "team": true, "trust": true, "fund": true,
 	"program": true, "programme": true, "project": true, "campaign": true, "initiative": true, "summit": true,
-	"conference": true, "war": true, "week": true, "day": true, "festival": true, "games": true, "cup": true,
-	"act": true, "bill": true, "law": true, "treaty": true, "station": true, "airport": true, "street": true,
+	"conference": true, "war": true, "week": true, "festival": true, "games": true, "cup": true,
+	"act": true, "treaty": true, "station": true, "airport": true, "street": true,
 	"road": true, "square": true, "hall": true, "bridge": true, "palace": true, "tower": true, "park": true,
 	"state": true, "states": true, "kingdom": true, "republic": true, "nations": true, "rescue": true,
 	"brigade": true, "command": true, "bureau": true, "cabinet": true, "yuan": true, "journal": true,
@@ -395,6 +393,11 @@ func splitRun(ws []tok, r run) (p person, ok bool) {
 	}
 	p.role = strings.Join(role, " ")
 	p.name = strings.TrimRight(strings.Join(words, " "), ".")
+	for _, w := range words[:len(words)-1] {
+		if strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s") || strings.HasSuffix(w, "s'") {
+			p.org = true // "International Women's Day"
+		}
+	}
 	for _, w := range words {
 		lw := strings.ToLower(w)
 		if orgWords[lw] || strings.HasSuffix(lw, ".com") {
@@ -422,6 +425,7 @@ func isAcronym(w string) bool {
 // each, and the roles each is given.
 type nameIndex struct {
 	bySurname map[string][]string
+	roleText  map[string][]string // folded surname → the distinct roles the text gives it
 	roles     map[string][]string // role word (lower case) → the full names given it
 	acronyms  map[string]string   // "SDF" → "Syrian Democratic Forces"
 }
@@ -432,6 +436,9 @@ func (ix *nameIndex) addPerson(name string, roleWords []string) {
 		return
 	}
 	key := foldKey(f[len(f)-1])
+	if givenKey(f) == "" {
+		return // "De Blasio": a surname with its particle, not a fuller form
+	}
 	if !slices.Contains(ix.bySurname[key], name) {
 		ix.bySurname[key] = append(ix.bySurname[key], name)
 	}
@@ -445,7 +452,7 @@ func (ix *nameIndex) addPerson(name string, roleWords []string) {
 
 // buildNameIndex reads every line's runs of capitalised words once.
 func buildNameIndex(lines []line) *nameIndex {
-	ix := &nameIndex{bySurname: map[string][]string{}, roles: map[string][]string{}, acronyms: map[string]string{}}
+	ix := &nameIndex{bySurname: map[string][]string{}, roleText: map[string][]string{}, roles: map[string][]string{}, acronyms: map[string]string{}}
 	for _, ln := range lines {
 		ws := tokens(ln.s, ln.start)
 		for _, r := range capRuns(ws) {
@@ -462,16 +469,30 @@ func buildNameIndex(lines []line) *nameIndex {
 				}
 				continue
 			}
+			// The role as the text puts it in front of the name, title words in
+			// lower case and the body before them too ("US State Department spokesperson").
+			role := p.role
+			k := r.i
+			for k > 0 && !ws[k-1].endsClause() && !sentenceStarters[ws[k-1].core()] &&
+				(capWord(ws[k-1].core()) && !ws[k-1].possessive() || isRole(ws[k-1].core()) || ws[k-1].core() == "of" && k > 1 && capWord(ws[k-2].core())) {
+				k--
+			}
+			if k < r.i {
+				role = strings.TrimSpace(strings.Join(coresOf(ws[k:r.i]), " ") + " " + role)
+			}
 			var rws []string
-			for _, w := range strings.Fields(p.role) {
+			for _, w := range strings.Fields(role) {
 				if isRole(w) {
 					rws = append(rws, w)
 				}
 			}
-			if r.i > 0 && isRole(ws[r.i-1].core()) && !capWord(ws[r.i-1].core()) {
-				rws = append(rws, ws[r.i-1].core()) // "archbishop Jorge Eduardo Scheinig"
-			}
 			ix.addPerson(p.name, rws)
+			if f := strings.Fields(p.name); role != "" {
+				key := foldKey(f[len(f)-1])
+				if !slices.Contains(ix.roleText[key], role) {
+					ix.roleText[key] = append(ix.roleText[key], role)
+				}
+			}
 		}
 	}
 	return ix
@@ -549,7 +570,7 @@ func foldKey(w string) string {
 // initial without its full stop: "Dr. S. Jaishankar" and "S Jaishankar" → "s".
 func givenKey(f []string) string {
 	for _, w := range f[:len(f)-1] {
-		if honorificWords[strings.ToLower(strings.TrimSuffix(w, "."))] || particles[w] {
+		if honorificWords[strings.ToLower(strings.TrimSuffix(w, "."))] || particles[strings.ToLower(w)] {
 			continue
 		}
 		return foldKey(strings.TrimSuffix(w, "."))
@@ -586,10 +607,14 @@ func (x *extractor) parseNP(s string, at int) (ref, bool) {
 			continue
 		}
 		if r.i > 0 {
-			pl := strings.ToLower(ws[r.i-1].core())
+			pi := r.i - 1
+			for pi > 0 && ws[pi].core() != "" && unicode.IsDigit([]rune(ws[pi].core())[0]) {
+				pi-- // "for 10 Downing Street"
+			}
+			pl := strings.ToLower(ws[pi].core())
 			if pl == "the" && k == 0 && r.i == 1 {
 				// "The Coast Guard": the run is the body itself.
-			} else if prepositions[pl] && !(pl == "of" && r.i >= 2 && isRole(ws[r.i-2].core())) {
+			} else if prepositions[pl] && !(pl == "of" && r.i >= 2 && isRole(ws[r.i-2].core())) && !(pl == "of" && runHasTitledName(ws, r)) {
 				continue // "one of the Victims", "representatives from Iran"
 			}
 		}
@@ -659,8 +684,15 @@ func (x *extractor) parseNP(s string, at int) (ref, bool) {
 		return ref{role: strings.Join(role, " "), name: p.name, org: p.org, at: nameAt}, true
 	}
 	// No name: a description, when it is one ("a senior official", "the police").
-	if (quantifiers[firstLow] || !capWord(ws[0].core())) && !prepositions[firstLow] && !clauseWords[firstLow] && !skipBeforeVerb[firstLow] {
-		if inscriptions[strings.ToLower(ws[len(ws)-1].core())] {
+	if (quantifiers[firstLow] || !capWord(ws[0].core()) || ws[0].possessive()) && !prepositions[firstLow] && !clauseWords[firstLow] && !skipBeforeVerb[firstLow] {
+		headNoun := ws[len(ws)-1].core()
+		for k := 1; k < len(ws); k++ {
+			if prepositions[strings.ToLower(ws[k].core())] {
+				headNoun = ws[k-1].core()
+				break
+			}
+		}
+		if inscriptions[strings.ToLower(headNoun)] {
 			return ref{}, false
 		}
 		d := joinTokens(ws)
@@ -734,7 +766,8 @@ func adverbial(s string) bool {
 func (x *extractor) pickSegment(segs []segment) (ref, bool) {
 	var firstDesc *ref
 	var named []ref
-	for _, sg := range segs {
+	var segOf []int
+	for si, sg := range segs {
 		if adverbial(sg.s) {
 			continue
 		}
@@ -750,12 +783,19 @@ func (x *extractor) pickSegment(segs []segment) (ref, bool) {
 			continue
 		}
 		named = append(named, r)
+		segOf = append(segOf, si)
 	}
 	if len(named) > 0 {
 		r := named[0]
 		for _, n := range named {
 			if !n.org {
 				r = n
+				break
+			}
+		}
+		for i, n := range named {
+			if !n.org && n.role == "" && segs[segOf[i]].s == n.name {
+				r = n // "…, Rachel Giese," is the name itself
 				break
 			}
 		}
@@ -872,7 +912,26 @@ func (x *extractor) subjectOf(s string, verbAt, verbEnd int) (ref, string) {
 	}
 	np, npAt := npTail(last.s, last.at)
 	if np == "" {
-		return ref{}, "no speaker found before “" + verb + "”"
+		if f := strings.Fields(last.s); len(f) > 0 && quantifiers[strings.ToLower(f[0])] {
+			np, npAt = last.s, last.at // "Some of the protesters Wikinews interviewed"
+		} else {
+			return ref{}, "no speaker found before “" + verb + "”"
+		}
+	}
+	if ns := segs[:len(segs)-1]; len(ns) > 0 {
+		// "Colin Sutherland, Lord Carloway, the Lord President of the court decided":
+		// the name before the descriptions set off by commas.
+		if r, ok := x.parseNP(np, npAt); ok && r.desc && np == last.s {
+			for _, sg := range ns {
+				if adverbial(sg.s) {
+					continue
+				}
+				if r2, ok := x.parseNP(sg.s, sg.at); ok && !r2.desc && !r2.org && r2.pronoun == "" && r2.name == sg.s {
+					return r2, ""
+				}
+				break
+			}
+		}
 	}
 	if r, ok := x.parseNP(np, npAt); ok {
 		return r, ""
@@ -907,7 +966,7 @@ func (x *extractor) clauseSubject(s string) (ref, string) {
 		for n < len(ws) {
 			c := ws[n].core()
 			lc := strings.ToLower(c)
-			if n > 0 && !capWord(c) && !quantifiers[lc] && !particles[lc] && !isRole(c) && lc != "of" && !strings.HasSuffix(ws[n-1].s, "'s") && !strings.HasSuffix(ws[n-1].s, "’s") {
+			if n > 0 && !capWord(c) && !quantifiers[lc] && !particles[lc] && !isRole(c) && (verbLike(lc) || isSpeechVerb(lc)) {
 				break
 			}
 			n++
@@ -1009,7 +1068,7 @@ func (x *extractor) attributeQuote(q quoteSpan, sStart int, before, after string
 	if prev.ok && prev.q.line == q.line && prev.q.close <= q.open && prev.q.close >= sStart {
 		between := x.text[prev.q.close:q.open]
 		if len(strings.Fields(between)) <= 14 && !strings.ContainsAny(between, ".!?;") &&
-			attributionRE().speechVerb.MatchString(between) && (prev.att.speaker() != "" || prev.att.reason != "") {
+			len(verbLocs(between)) > 0 && (prev.att.speaker() != "" || prev.att.form != "") {
 			a := prev.att
 			a.inBefore = false
 			a.form = "“…,” X said, “…” (a split quote)"
@@ -1098,10 +1157,13 @@ func (x *extractor) fromBefore(clause string, clauseAt int) (attribution, bool) 
 			}
 		}
 	}
-	locs := x.findIn(attributionRE().speechVerb, x.win.before+clauseAt, clause)
+	locs := verbLocs(clause)
 	locs = slices.DeleteFunc(slices.Clone(locs), func(v []int) bool {
 		if x.inQuotation(x.win.before + clauseAt + v[0]) {
 			return true
+		}
+		if clause[v[0]] == ' ' {
+			return true // in an aside
 		}
 		ws := strings.Fields(clause[:v[0]])
 		return len(ws) > 0 && determinerLike[strings.ToLower(ws[len(ws)-1])]
@@ -1183,17 +1245,17 @@ func (x *extractor) fromAfter(after, quote string) (attribution, bool) {
 		}
 	}
 	if strings.Contains(after, " read") {
-		if v := attributionRE().speechVerb.FindString(after); v == "read" || v == "reads" {
+		if v := verbLocs(after); len(v) > 0 && after[v[0][0]:v[0][1]] == "read" {
 			return attribution{}, false
 		}
 	}
-	if m := attributionRE().afterVerb.FindStringSubmatchIndex(after); m != nil {
+	if m := afterVerb(after); m != nil {
 		phrase := after[m[2]:m[3]]
 		if r, ok := x.pickSegment(segments(phrase, m[2])); ok {
 			return attribution{ref: r, form: "“…,” said X"}, true
 		}
 	}
-	if m := attributionRE().afterSubjectVerb.FindStringSubmatchIndex(after); m != nil {
+	if m := afterSubjectVerb(after); m != nil {
 		phrase := strings.TrimSpace(after[m[2]:m[3]])
 		first := strings.ToLower(strings.Fields(phrase)[0])
 		if clauseWords[first] || prepositions[first] && first != "by" {
@@ -1385,6 +1447,9 @@ var pronouns = map[string]bool{"he": true, "she": true, "they": true, "it": true
 // ("Znak.com reported its source" → "its source").
 func npTail(s string, at int) (string, int) {
 	ws := tokens(s, 0)
+	if n := len(ws); n > 0 && pronouns[strings.ToLower(ws[n-1].core())] {
+		return s[ws[n-1].at:], at + ws[n-1].at
+	}
 	i := len(ws)
 	for i > 0 {
 		c := ws[i-1].core()
@@ -1393,8 +1458,12 @@ func npTail(s string, at int) (string, int) {
 			i--
 			continue
 		}
-		if clauseWords[lc] || prepositions[lc] && lc != "of" && lc != "for" && lc != "from" || skipBeforeVerb[lc] ||
-			strings.HasSuffix(lc, "ed") || strings.HasSuffix(lc, "ing") || attributionRE().speechVerb.MatchString(lc) ||
+		if lc == "and" && i < len(ws) && !quantifiers[strings.ToLower(ws[i].core())] {
+			i-- // "Jennifer Daskal of American University and contributor to Slate"
+			continue
+		}
+		if clauseWords[lc] || prepositions[lc] && (i == len(ws) || i < len(ws) && !capWord(ws[i].core()) && !quantifiers[strings.ToLower(ws[i].core())]) || skipBeforeVerb[lc] && !prepositions[lc] ||
+			strings.HasSuffix(lc, "ed") || strings.HasSuffix(lc, "ing") || isSpeechVerb(lc) ||
 			lc == "is" || lc == "are" || lc == "be" {
 			break
 		}
@@ -1419,4 +1488,128 @@ func (x *extractor) inQuotation(off int) bool {
 		}
 	}
 	return false
+}
+
+// verbLike reports whether a lower-case word is likely a verb that ends a
+// subject: "gave", "opposed", "quickly took".
+func verbLike(lc string) bool {
+	switch lc {
+	case "is", "was", "are", "were", "has", "have", "had", "will", "would", "can", "could", "may", "might",
+		"should", "does", "did", "gave", "took", "made", "put", "set", "got", "went", "came", "spoke", "met",
+		"told", "found", "gives", "takes", "makes", "sent", "held", "led", "left", "won", "lost", "began", "saw":
+		return true
+	}
+	return strings.HasSuffix(lc, "ed") || strings.HasSuffix(lc, "ly")
+}
+
+// runHasTitledName reports whether a run holds a title and a name after it
+// ("Commons Speaker John Bercow"): a person, though the run follows "of".
+func runHasTitledName(ws []tok, r run) bool {
+	for k := r.i; k < r.j-1; k++ {
+		if isRole(ws[k].core()) {
+			return true
+		}
+	}
+	return false
+}
+
+// speechVerbSet holds the speech verbs, for looking words up: a pattern of some
+// two hundred alternatives costs far more per character than a map per word.
+var speechVerbSet = sync.OnceValue(func() map[string]bool {
+	m := make(map[string]bool)
+	for _, v := range strings.Split(speechVerbs, "|") {
+		m[v] = true
+	}
+	return m
+})
+
+func isSpeechVerb(w string) bool { return speechVerbSet()[w] }
+
+// verbLocs returns where each speech verb of s lies, [start, end) in bytes.
+func verbLocs(s string) [][]int {
+	var out [][]int
+	start := -1
+	for i, r := range s {
+		if unicode.IsLetter(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			if isSpeechVerb(s[start:i]) && r != '-' && r != '\'' && r != '’' {
+				out = append(out, []int{start, i})
+			}
+			start = -1
+		}
+	}
+	if start >= 0 && isSpeechVerb(s[start:]) {
+		out = append(out, []int{start, len(s)})
+	}
+	return out
+}
+
+// afterVerb reads “…,” said X: a speech verb first after the quotation, and the
+// words after it to the sentence's end. It returns, as a regexp submatch index
+// would, the whole and the phrase.
+func afterVerb(after string) []int {
+	t := strings.TrimLeft(after, " \t,")
+	at := len(after) - len(t)
+	w := t
+	if i := strings.IndexFunc(t, func(r rune) bool { return !unicode.IsLetter(r) }); i >= 0 {
+		w = t[:i]
+	}
+	if w == "" || !isSpeechVerb(w) || len(w) == len(t) || !unicode.IsSpace(rune(t[len(w)])) {
+		return nil
+	}
+	rest := strings.TrimLeft(t[len(w):], " \t")
+	from := at + len(t) - len(rest)
+	end := strings.IndexAny(rest, ".;:\"“”‘(")
+	if end < 0 {
+		end = len(rest)
+	}
+	if end == 0 {
+		return nil
+	}
+	return []int{at, from + end, from, from + end}
+}
+
+var afterAux = map[string]bool{"has": true, "had": true, "also": true, "later": true, "then": true, "further": true, "again": true, "quickly": true}
+
+// afterSubjectVerb reads “…,” X said: up to ten words, then a speech verb
+// (past "has", "also" and the like). It returns, as a regexp submatch index
+// would, the whole, the subject and the verb.
+func afterSubjectVerb(after string) []int {
+	t := strings.TrimLeft(after, " \t,")
+	at := len(after) - len(t)
+	ws := tokens(t, at)
+	nameChar := func(r rune) bool {
+		return unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune(".’'@-", r)
+	}
+	for k := 1; k < len(ws) && k <= 12; k++ {
+		w := ws[k].s
+		core := strings.TrimRight(w, ",.;:!?")
+		if isSpeechVerb(core) && core == strings.TrimLeft(core, "\"“”") {
+			// The words before, past the auxiliaries, are the subject.
+			j := k
+			for j > 1 && afterAux[ws[j-1].s] {
+				j--
+			}
+			subj := ws[:j]
+			if len(subj) > 10 || strings.HasSuffix(subj[len(subj)-1].s, ",") {
+				return nil
+			}
+			for _, sw := range subj {
+				if strings.IndexFunc(strings.TrimSuffix(sw.s, ","), func(r rune) bool { return !nameChar(r) }) >= 0 {
+					return nil
+				}
+			}
+			end := subj[len(subj)-1].at + len(subj[len(subj)-1].s)
+			return []int{at, ws[k].at + len(core), subj[0].at, end, ws[k].at, ws[k].at + len(core)}
+		}
+		if strings.IndexFunc(strings.TrimSuffix(w, ","), func(r rune) bool { return !nameChar(r) }) >= 0 {
+			return nil
+		}
+	}
+	return nil
 }

@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -107,8 +106,6 @@ type extractor struct {
 	lines     []line
 	quotes    []quoteSpan
 	postSpan  [][2]int // byte ranges of embedded posts and their signature lines, in order
-	names     []nameUse
-	bySurname map[string][]nameUse // names, each (name, role) once, by their last word
 
 	// The sentence starts of one line, found once for all its quotations.
 	boundsLine int
@@ -132,8 +129,6 @@ type extractor struct {
 // the byte offsets of the words before it and of the words after it.
 type window struct{ line, before, after int }
 
-// nameUse is a person or body named in the text with the role it gives there.
-type nameUse struct{ name, role string }
 
 func newExtractor(ctx context.Context, text string) (*extractor, error) {
 	x := &extractor{text: text, folded: passage.Fold(text), lines: splitLines(text), boundsLine: -1, locsLine: -1}
@@ -141,22 +136,10 @@ func newExtractor(ctx context.Context, text string) (*extractor, error) {
 		return nil, err
 	}
 	x.quotes = x.findQuotes()
-	var err error
-	if x.names, err = x.findNames(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	x.ix = buildNameIndex(x.lines)
-	x.bySurname = make(map[string][]nameUse)
-	seen := make(map[nameUse]bool)
-	for _, n := range x.names {
-		f := strings.Fields(n.name)
-		if len(f) == 0 || seen[n] {
-			continue
-		}
-		seen[n] = true
-		last := f[len(f)-1]
-		x.bySurname[last] = append(x.bySurname[last], n)
-	}
 	return x, nil
 }
 
@@ -656,82 +639,18 @@ func joinReason(a, b string) string {
 	return a + "; " + b
 }
 
-// fullNames returns the distinct longer names in the text that end in surname.
-func (x *extractor) fullNames(surname string) []nameUse {
-	var out []nameUse
-	for _, n := range x.bySurname[surname] {
-		if n.name != surname && strings.HasSuffix(n.name, " "+surname) &&
-			!slices.ContainsFunc(out, func(o nameUse) bool { return o.name == n.name }) {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
 // roleOf returns the role the text gives the named speaker anywhere, if it gives
 // exactly one.
 func (x *extractor) roleOf(name string) string {
-	if name == "" {
+	f := strings.Fields(name)
+	if len(f) == 0 {
 		return ""
 	}
-	fields := strings.Fields(name)
-	surname := fields[len(fields)-1]
-	var roles []string
-	for _, n := range x.bySurname[surname] {
-		if n.role == "" {
-			continue
-		}
-		if !slices.Contains(roles, n.role) {
-			roles = append(roles, n.role)
-		}
-	}
+	roles := x.ix.roleText[foldKey(f[len(f)-1])]
 	if len(roles) == 1 {
 		return roles[0]
 	}
 	return ""
-}
-
-// namePhrase is a run of capitalised words (with the title words and connectors a
-// role has) that may name someone. It is compiled on first use: with every role
-// word and Unicode's upper-case class it takes milliseconds, which every start
-// of the command line would pay, whatever the command.
-var namePhrase = sync.OnceValue(func() *regexp.Regexp {
-	words := make([]string, 0, len(roleWords))
-	for w := range roleWords {
-		words = append(words, w)
-	}
-	slices.Sort(words)
-	word := `(?:[\p{Lu}][\p{L}’'-]*\.?|\b(?:of|the|` + strings.Join(words, "|") + `)\b)`
-	return regexp.MustCompile(word + `(?:\s+` + word + `)+`)
-})
-
-// findNames collects the names the text gives with a role in front of them
-// ("External Affairs Minister S Jaishankar") and the two-word names it gives.
-func (x *extractor) findNames(ctx context.Context) ([]nameUse, error) {
-	var out []nameUse
-	for _, ln := range x.lines {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		for _, m := range namePhrase().FindAllString(ln.s, -1) {
-			words := strings.Fields(m)
-			for len(words) > 0 && (connectors[strings.ToLower(words[0])] || !startsUpper(words[0])) {
-				words = words[1:]
-			}
-			if len(words) < 2 {
-				continue
-			}
-			role, name, description := splitRole(strings.Join(words, " "))
-			if description || name == "" || len(strings.Fields(name)) > 4 {
-				continue
-			}
-			if role == "" && len(strings.Fields(name)) > 3 {
-				continue
-			}
-			out = append(out, nameUse{name: strings.TrimRight(name, ".,"), role: role})
-		}
-	}
-	return out, nil
 }
 
 func sameSpeaker(a, b string) bool {
