@@ -101,11 +101,11 @@ func ExtractContext(ctx context.Context, text string) ([]Candidate, error) {
 }
 
 type extractor struct {
-	text      string
-	folded    passage.Text
-	lines     []line
-	quotes    []quoteSpan
-	postSpan  [][2]int // byte ranges of embedded posts and their signature lines, in order
+	text     string
+	folded   passage.Text
+	lines    []line
+	quotes   []quoteSpan
+	postSpan [][2]int // byte ranges of embedded posts and their signature lines, in order
 
 	// The sentence starts of one line, found once for all its quotations.
 	boundsLine int
@@ -128,7 +128,6 @@ type extractor struct {
 // window is where the words around a quotation lie in the text: its line, and
 // the byte offsets of the words before it and of the words after it.
 type window struct{ line, before, after int }
-
 
 func newExtractor(ctx context.Context, text string) (*extractor, error) {
 	x := &extractor{text: text, folded: passage.Fold(text), lines: splitLines(text), boundsLine: -1, locsLine: -1}
