@@ -118,7 +118,8 @@ func serve(ctx context.Context, e *env, addr string, maxConns int, datasetFile s
 		described = datasetFile
 	}
 	printURLs(ctx, e, base, cfg.StoreDescription(), described, svc.Facts())
-	log.InfoContext(ctx, "serving", "addr", ln.Addr().String(), "max_conns", maxConns, "store", cfg.StoreDescription(), "facts", svc.Facts().Len(), "dataset", described, "brand", svc.Brand().Name)
+	log.InfoContext(ctx, "serving", "addr", ln.Addr().String(), "max_conns", maxConns, "store", cfg.StoreDescription(), "facts", svc.Facts().Len(), "dataset", described, "brand", svc.Brand().Name,
+		"locale", svc.Brand().Locale.Tag, "locale_reviewed_by_native_speaker", svc.Brand().Locale.Reviewed)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

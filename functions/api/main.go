@@ -39,6 +39,7 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (a
 	if err != nil {
 		return nil, err
 	}
-	log.Info("ready", "store", cfg.StoreDescription(), "facts", svc.Facts().Len(), "dataset", cfg.DatasetDescription(), "version", version, "brand", svc.Brand().Name)
+	log.Info("ready", "store", cfg.StoreDescription(), "facts", svc.Facts().Len(), "dataset", cfg.DatasetDescription(), "version", version, "brand", svc.Brand().Name,
+		"locale", svc.Brand().Locale.Tag, "locale_reviewed_by_native_speaker", svc.Brand().Locale.Reviewed)
 	return apigw.New(h, log), nil
 }

@@ -41,7 +41,8 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (h
 	if err != nil {
 		return nil, err
 	}
-	log.Info("ready", "store", cfg.StoreDescription(), "facts", svc.Facts().Len(), "dataset", cfg.DatasetDescription(), "brand", svc.Brand().Name)
+	log.Info("ready", "store", cfg.StoreDescription(), "facts", svc.Facts().Len(), "dataset", cfg.DatasetDescription(), "brand", svc.Brand().Name,
+		"locale", svc.Brand().Locale.Tag, "locale_reviewed_by_native_speaker", svc.Brand().Locale.Reviewed)
 	return func(ctx context.Context, req cards.GenerateRequest) (cards.GenerateReport, error) {
 		report, err := svc.Generate(ctx, req, cards.GenerateOptions{Concurrency: cfg.Concurrency})
 		if err != nil {
