@@ -162,6 +162,7 @@ func (x *extractor) findQuotes() []quoteSpan {
 				open = -1
 			}
 		}
+		out = x.singleQuotes(out, li)
 	}
 	return out
 }
