@@ -14,6 +14,7 @@ import (
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/render/brand"
+	"github.com/factcard/factcard/render/locale"
 )
 
 // localeBrands holds the built-in brand in each locale, loaded once per test
@@ -277,5 +278,29 @@ func TestCheckBrandLocale(t *testing.T) {
 		if !errors.As(err, &be) || be.Field != "locale" {
 			t.Errorf("CheckBrand(ko) = %v, want nil or a *brand.Error on locale", err)
 		}
+	}
+}
+
+// TestEveryLocaleFits lays out every dataset fact in every built-in locale
+// whose script the fonts draw, on every size and theme (CheckFor): the
+// locale's words must fit beside the brand or above it. A locale the fonts do
+// not cover yet must fail with a *MissingGlyphError and nothing else.
+func TestEveryLocaleFits(t *testing.T) {
+	for _, tag := range locale.Tags() {
+		t.Run(tag, func(t *testing.T) {
+			b := localeBrand(t, tag)
+			for _, f := range facts.Default().All() {
+				err := CheckFor(b, f)
+				var mg *MissingGlyphError
+				switch {
+				case err == nil:
+				case errors.As(err, &mg):
+					t.Logf("%s: fonts lack the locale's script yet: %v", tag, err)
+					return
+				default:
+					t.Errorf("%s: %v", f.ID, err)
+				}
+			}
+		})
 	}
 }
