@@ -625,7 +625,12 @@ func (x *extractor) fillSpeaker(c *Candidate, a attribution) {
 	}
 	c.Mention = a.mention
 	if !a.ref.desc && !strings.Contains(a.ref.role, ",") {
-		c.Role = a.ref.role
+		// "The fixture minister of Norland" before "Ana Lenz": her role, without its article.
+		role := a.ref.role
+		if w, rest, ok := strings.Cut(role, " "); ok && determiners[strings.ToLower(w)] {
+			role = rest
+		}
+		c.Role = role
 	}
 	if c.Role == "" || strings.ContainsAny(c.Role, ",;") {
 		c.Role = x.roleOf(c.Speaker)
