@@ -142,8 +142,16 @@ func newExtractor(ctx context.Context, text string) (*extractor, error) {
 	return x, nil
 }
 
-// findQuotes pairs quotation marks within each line: “…” and «…», and straight
-// double quotes taken in turn.
+// closers gives each opening quotation mark the marks that close it, as the
+// languages of the news write them: “…” (English, Chinese), „…“ and ‚…‘
+// (German, Czech), „…” (Polish, Hungarian), «…» and ‹…› (French, Russian,
+// Greek), 「…」 and 『…』 (Japanese, Chinese), and straight double quotes.
+var closers = map[rune]string{
+	'“': "”", '„': "“”", '‚': "‘’", '«': "»", '‹': "›", '「': "」", '『': "』", '"': `"`,
+}
+
+// findQuotes pairs quotation marks within each line (see closers), the outermost
+// pair where they nest.
 func (x *extractor) findQuotes() []quoteSpan {
 	var out []quoteSpan
 	for li, ln := range x.lines {
@@ -152,11 +160,9 @@ func (x *extractor) findQuotes() []quoteSpan {
 		for i, r := range ln.s {
 			i += ln.start
 			switch {
-			case open < 0 && (r == '“' || r == '«' || r == '"' || r == '„'):
+			case open < 0 && closers[r] != "":
 				open, openMark = i, r
-			case open >= 0 && (openMark == '“' || openMark == '„') && r == '”',
-				open >= 0 && openMark == '«' && r == '»',
-				open >= 0 && openMark == '"' && r == '"':
+			case open >= 0 && strings.ContainsRune(closers[openMark], r):
 				start := open + utf8.RuneLen(openMark)
 				out = append(out, quoteSpan{open: open, start: start, end: i, close: i + utf8.RuneLen(r), line: li})
 				open = -1
@@ -466,7 +472,7 @@ func (x *extractor) boundaries(li int) []int {
 	}
 	for i := lo; i < hi; {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if !strings.ContainsRune(".!?।۔؟", r) || inQuote(i) && !x.endsQuotedSentence(li, i, size) {
+		if !passage.EndsSentence(r) || inQuote(i) && !x.endsQuotedSentence(li, i, size) {
 			i += size
 			continue
 		}
@@ -491,7 +497,8 @@ func (x *extractor) boundaries(li int) []int {
 		}
 		if j < hi {
 			r2, _ := utf8.DecodeRuneInString(s[j:])
-			if !unicode.IsSpace(r2) {
+			// Chinese and Japanese put no space after a sentence.
+			if !unicode.IsSpace(r2) && !passage.EndsSentenceUnspaced(r) {
 				i = j
 				continue
 			}

@@ -72,9 +72,9 @@ func FoldString(s string) string { return Fold(s).Folded }
 // typographic apostrophe) to '. Other runes are returned unchanged.
 func FoldMark(r rune) rune {
 	switch r {
-	case '“', '”', '„', '‟', '«', '»', '″', '〝', '〞', '＂':
+	case '“', '”', '„', '‟', '«', '»', '″', '〝', '〞', '＂', '「', '」':
 		return '"'
-	case '‘', '’', '‛', '‹', '›', '′', '＇':
+	case '‘', '’', '‚', '‛', '‹', '›', '′', '＇', '『', '』':
 		return '\''
 	}
 	return r
@@ -231,9 +231,24 @@ func (t Text) After(m Match, after string) bool {
 	return false
 }
 
-// sentenceEnd lists the marks that end a sentence, in the scripts the dataset holds:
-// Latin, the Devanagari danda and the Arabic full stop and question mark.
-const sentenceEnd = ".!?…।॥۔؟"
+// sentenceEnd lists the marks that end a sentence: Latin's (also Cyrillic's and
+// Greek's), the Devanagari danda (Bengali's and Oriya's too), the Arabic full stop
+// and question mark, Armenian's full stop, the ideographic
+// and full-width marks of Chinese and Japanese, and the full stops of Ethiopic,
+// Myanmar, Tibetan and Sinhala. (Greek's question mark is a semicolon once
+// normalised, so it cannot be told from one.)
+const sentenceEnd = ".!?…।॥۔؟։。．！？｡‼⁇⁈⁉።፧။།෴"
+
+// unspacedEnd lists the sentence marks after which no space comes: those of
+// Chinese and Japanese.
+const unspacedEnd = "。．！？｡"
+
+// EndsSentence reports whether r is a mark that ends a sentence.
+func EndsSentence(r rune) bool { return strings.ContainsRune(sentenceEnd, r) }
+
+// EndsSentenceUnspaced reports whether r ends a sentence in a script that puts no
+// space after it (Chinese, Japanese).
+func EndsSentenceUnspaced(r rune) bool { return strings.ContainsRune(unspacedEnd, r) }
 
 // Fragment reports whether the quote at m is a fragment: not one or more whole
 // sentences as the source gives them. The rule, applied to the source's own text:
@@ -246,9 +261,60 @@ const sentenceEnd = ".!?…।॥۔؟"
 //     closing quotation mark, the form “…,” X said, in which the comma stands for
 //     the full stop.
 //
-// A quote that does not both start and end a sentence is a fragment.
+// A quote that does not both start and end a sentence is a fragment, with two
+// conventions of other languages:
+//
+//   - A sentence ends after the closing quotation mark, where the source puts its
+//     full stop there (Russian, Greek, French: «…».), or a comma and a dash there
+//     (Russian: «…», — сказал он).
+//   - A quote that fills its quotation marks is a whole utterance in Japanese and
+//     Chinese brackets (「…」, 『…』: they often drop the 。 before 」), and where a
+//     quotative follows its closing mark, as Korean, Tamil and Amharic report
+//     speech (“…”라고 말했다, “…” என்று கூறினார், “…” ብለዋል).
 func (t Text) Fragment(m Match) bool {
+	if t.wholeUtterance(m) {
+		return false
+	}
 	return !t.startsSentence(m) || !t.endsSentence(m)
+}
+
+// quotatives are the words that report a quoted utterance after it: Korean
+// particles (joined to the closing mark), Tamil's என்று and Amharic's ብሎ forms.
+var quotatives = []string{"என்று", "என ", "ብለዋል", "ብሏል", "ብላለች", "ብለው", "ሲሉ", "በማለት"}
+
+// wholeUtterance reports whether the quote at m fills its quotation marks and
+// they are CJK brackets or a quotative follows them.
+func (t Text) wholeUtterance(m Match) bool {
+	p := m.Start
+	for p > 0 && t.Folded[p-1] == ' ' {
+		p--
+	}
+	if p == 0 || !IsMark(rune(t.Folded[p-1])) {
+		return false
+	}
+	q := m.End
+	for q < len(t.Folded) && t.Folded[q] == ' ' {
+		q++
+	}
+	if q == len(t.Folded) || !IsMark(rune(t.Folded[q])) {
+		return false
+	}
+	open, _ := utf8.DecodeRuneInString(t.Orig[t.OrigOffset(p-1):])
+	closing, size := utf8.DecodeRuneInString(t.Orig[t.OrigOffset(q):])
+	if strings.ContainsRune("「『", open) && strings.ContainsRune("」』", closing) {
+		return true
+	}
+	rest := t.Orig[t.OrigOffset(q)+size:]
+	if strings.HasPrefix(rest, "라고") || strings.HasPrefix(rest, "이라고") || strings.HasPrefix(rest, "고 ") {
+		return true // Korean particles join the closing mark
+	}
+	rest = strings.TrimLeft(rest, " \t")
+	for _, w := range quotatives {
+		if strings.HasPrefix(rest, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func (t Text) startsSentence(m Match) bool {
@@ -263,7 +329,7 @@ func (t Text) startsSentence(m Match) bool {
 		return true
 	}
 	r, _ := utf8.DecodeLastRuneInString(t.Folded[:p])
-	return r == ':' || strings.ContainsRune(sentenceEnd, r)
+	return r == ':' || r == '：' || strings.ContainsRune(sentenceEnd, r)
 }
 
 func (t Text) endsSentence(m Match) bool {
@@ -274,7 +340,29 @@ func (t Text) endsSentence(m Match) bool {
 	if strings.ContainsRune(sentenceEnd, last) || last == ',' && t.closesAfter(m.End) {
 		return true
 	}
-	return m.End < len(t.Folded) && t.Folded[m.End] == ',' && t.closesAfter(m.End+1)
+	if m.End < len(t.Folded) && t.Folded[m.End] == ',' && t.closesAfter(m.End+1) {
+		return true
+	}
+	// The sentence's mark after the closing quotation mark: «…». or «…», — X.
+	p := m.End
+	for p < len(t.Folded) && t.Folded[p] == ' ' {
+		p++
+	}
+	if p == len(t.Folded) || !IsMark(rune(t.Folded[p])) {
+		return false
+	}
+	for p < len(t.Folded) && IsMark(rune(t.Folded[p])) {
+		p++
+	}
+	r, size := utf8.DecodeRuneInString(t.Folded[p:])
+	if strings.ContainsRune(sentenceEnd, r) {
+		return true
+	}
+	if r != ',' {
+		return false
+	}
+	rest := strings.TrimLeft(t.Folded[p+size:], " ")
+	return strings.HasPrefix(rest, "—") || strings.HasPrefix(rest, "–")
 }
 
 // Span returns the original text of folded offsets [start, end).
