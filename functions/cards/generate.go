@@ -369,7 +369,7 @@ func (s *Service) has(ctx context.Context, l *listing, ref Ref) (has, ok bool) {
 		keys, err := storage.Within(ctx, func() ([]string, error) {
 			return s.store.(storage.Lister).List(ctx, KeyPrefix()+ref.Fact.ID+"/")
 		})
-		l.err = err
+		l.err = s.counted(err)
 		l.keys = make(map[string]bool, len(keys))
 		for _, k := range keys {
 			l.keys[k] = true

@@ -63,6 +63,9 @@ type Config struct {
 	// (render.CheckBrand); nil means the built-in brand. Its digest is part of
 	// every key, so cards of another brand are never served for it.
 	Brand *brand.Brand
+	// Metrics receives counts of renders, stored cards served and store faults;
+	// nil records nothing.
+	Metrics Metrics
 }
 
 // Service gets cards by fact ID and options. It is safe for concurrent use.
@@ -79,6 +82,7 @@ type Service struct {
 	// the service runs, and every card URL needs one.
 	digests     digestCache
 	renderSlots chan struct{}
+	metrics     Metrics
 }
 
 // New returns a Service. It fails if the dataset or store is missing.
@@ -115,6 +119,9 @@ func New(cfg Config) (*Service, error) {
 		n = runtime.GOMAXPROCS(0)
 	}
 	s.renderSlots = make(chan struct{}, n)
+	if s.metrics = cfg.Metrics; s.metrics == nil {
+		s.metrics = noMetrics{}
+	}
 	return s, nil
 }
 
@@ -266,6 +273,7 @@ func (s *Service) load(ctx context.Context, ref Ref) (*Card, error) {
 	case err == nil:
 		cerr := checkCard(obj.Body, obj.Size, ref)
 		if cerr == nil {
+			s.metrics.CardFromStore()
 			return &Card{Ref: ref, Body: obj.Body, ContentType: ref.Options.Format.ContentType(), Stored: true}, nil
 		}
 		// Empty, cut short or not ours. Create-only writes cannot replace it: serve a
@@ -338,10 +346,12 @@ const damagedCardMessage = "stored card is damaged; served a fresh render (remov
 func (s *Service) renderCard(ref Ref) ([]byte, error) {
 	s.renderSlots <- struct{}{}
 	defer func() { <-s.renderSlots }()
+	start := time.Now()
 	body, err := s.render(ref.Fact, ref.Options)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", ref.Key, err)
 	}
+	s.metrics.CardRendered(time.Since(start))
 	return body, nil
 }
 
@@ -352,13 +362,15 @@ func (s *Service) renderCard(ref Ref) ([]byte, error) {
 func (s *Service) storeGet(ctx context.Context, key string) (*storage.Object, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.storeTimeout)
 	defer cancel()
-	return storage.Within(ctx, func() (*storage.Object, error) { return s.store.Get(ctx, key, MaxCardBytes) })
+	obj, err := storage.Within(ctx, func() (*storage.Object, error) { return s.store.Get(ctx, key, MaxCardBytes) })
+	return obj, s.counted(err)
 }
 
 func (s *Service) storeHead(ctx context.Context, key string) (storage.Info, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.storeTimeout)
 	defer cancel()
-	return storage.Within(ctx, func() (storage.Info, error) { return s.store.Head(ctx, key) })
+	info, err := storage.Within(ctx, func() (storage.Info, error) { return s.store.Head(ctx, key) })
+	return info, s.counted(err)
 }
 
 func (s *Service) storeCreate(ctx context.Context, ref Ref, body []byte) error {
@@ -367,7 +379,7 @@ func (s *Service) storeCreate(ctx context.Context, ref Ref, body []byte) error {
 	_, err := storage.Within(ctx, func() (struct{}, error) {
 		return struct{}{}, s.store.Create(ctx, ref.Key, body, s.info(ref, body))
 	})
-	return err
+	return s.counted(err)
 }
 
 func (s *Service) info(ref Ref, body []byte) storage.Info {

@@ -70,7 +70,7 @@ func TestForLambdaBrand(t *testing.T) {
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 	log := slog.New(slog.DiscardHandler)
 	vars := map[string]string{"FACTCARD_BUCKET": "cards", "FACTCARD_S3_ENDPOINT": "http://127.0.0.1:1", "FACTCARD_BRAND": exampleBrand}
-	c, svc, err := ForLambda(t.Context(), env(vars), log)
+	c, svc, err := ForLambda(t.Context(), env(vars), log, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,11 +78,11 @@ func TestForLambdaBrand(t *testing.T) {
 		t.Errorf("brand %q from %q, want Example Gazette from %s", svc.Brand().Name, c.BrandDir, exampleBrand)
 	}
 	vars["FACTCARD_BRAND"] = t.TempDir() // no brand.json
-	if _, svc, err := ForLambda(t.Context(), env(vars), log); err == nil || svc != nil || ExitCode(err) != 2 {
+	if _, svc, err := ForLambda(t.Context(), env(vars), log, nil); err == nil || svc != nil || ExitCode(err) != 2 {
 		t.Errorf("ForLambda with an empty brand folder = %v, %v; want no service and a brand error", svc, err)
 	}
 	delete(vars, "FACTCARD_BRAND") // and no folder beside the test binary
-	if _, svc, err := ForLambda(t.Context(), env(vars), log); err != nil || svc.Brand() != brand.Default() {
+	if _, svc, err := ForLambda(t.Context(), env(vars), log, nil); err != nil || svc.Brand() != brand.Default() {
 		t.Errorf("ForLambda without a brand = %v; want the built-in brand", err)
 	}
 }

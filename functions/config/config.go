@@ -67,6 +67,9 @@ type Config struct {
 	// Brand is the brand cards and pages are drawn in, loaded from BrandDir with
 	// LoadBrand; nil is the built-in brand.
 	Brand *brand.Brand
+	// Metrics receives the card service's counts (not from the environment: the
+	// Lambda mains pass a metrics.Recorder to ForLambda); nil records nothing.
+	Metrics cards.Metrics
 }
 
 // Defaults.
@@ -194,7 +197,7 @@ func (c Config) NewService(ctx context.Context, log *slog.Logger) (*cards.Servic
 	if err != nil {
 		return nil, err
 	}
-	return cards.New(cards.Config{Facts: set, Store: store, Logger: log, StoreTimeout: c.StoreTimeout, Brand: c.Brand})
+	return cards.New(cards.Config{Facts: set, Store: store, Logger: log, StoreTimeout: c.StoreTimeout, Brand: c.Brand, Metrics: c.Metrics})
 }
 
 // OpenFacts opens the dataset the configuration names: the embedded one, or the
@@ -293,13 +296,14 @@ func bundledBrand() string {
 
 // ForLambda reads the configuration of a Lambda function from getenv, loads its
 // brand (FACTCARD_BRAND, else the folder bundled beside the bootstrap, else the
-// built-in brand) and builds its card service. A bucket is required: a directory
-// store would vanish with the sandbox.
-func ForLambda(ctx context.Context, getenv func(string) string, log *slog.Logger) (Config, *cards.Service, error) {
+// built-in brand) and builds its card service, which reports to m (nil: nowhere).
+// A bucket is required: a directory store would vanish with the sandbox.
+func ForLambda(ctx context.Context, getenv func(string) string, log *slog.Logger, m cards.Metrics) (Config, *cards.Service, error) {
 	c, err := Load(getenv)
 	if err != nil {
 		return Config{}, nil, err
 	}
+	c.Metrics = m
 	if c.Bucket == "" {
 		return Config{}, nil, fmt.Errorf("FACTCARD_BUCKET is required on Lambda (a directory store would vanish with the sandbox)")
 	}

@@ -88,16 +88,16 @@ func TestLoad(t *testing.T) {
 
 func TestForLambda(t *testing.T) {
 	log := slog.New(slog.DiscardHandler)
-	if _, _, err := ForLambda(context.Background(), env(nil), log); err == nil || !strings.Contains(err.Error(), "FACTCARD_BUCKET is required") {
+	if _, _, err := ForLambda(context.Background(), env(nil), log, nil); err == nil || !strings.Contains(err.Error(), "FACTCARD_BUCKET is required") {
 		t.Errorf("ForLambda() without a bucket = %v", err)
 	}
-	if _, _, err := ForLambda(context.Background(), env(map[string]string{"FACTCARD_CONCURRENCY": "x"}), log); err == nil || !strings.Contains(err.Error(), "FACTCARD_CONCURRENCY") {
+	if _, _, err := ForLambda(context.Background(), env(map[string]string{"FACTCARD_CONCURRENCY": "x"}), log, nil); err == nil || !strings.Contains(err.Error(), "FACTCARD_CONCURRENCY") {
 		t.Errorf("ForLambda() with a bad setting = %v", err)
 	}
 	t.Setenv("AWS_ACCESS_KEY_ID", "fixture")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "fixture")
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	c, svc, err := ForLambda(context.Background(), env(map[string]string{"FACTCARD_BUCKET": "cards", "FACTCARD_S3_ENDPOINT": "http://127.0.0.1:1"}), log)
+	c, svc, err := ForLambda(context.Background(), env(map[string]string{"FACTCARD_BUCKET": "cards", "FACTCARD_S3_ENDPOINT": "http://127.0.0.1:1"}), log, nil)
 	if err != nil || svc == nil || c.Bucket != "cards" {
 		t.Errorf("ForLambda() with a bucket = %+v, %v, %v", c, svc, err)
 	}

@@ -12,6 +12,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"os"
 
@@ -20,11 +21,12 @@ import (
 
 	"github.com/factcard/factcard/functions/cards"
 	"github.com/factcard/factcard/functions/config"
+	"github.com/factcard/factcard/functions/metrics"
 )
 
 func main() {
 	log := lambdacontext.NewLogger()
-	h, err := setup(context.Background(), os.Getenv, log)
+	h, err := setup(context.Background(), os.Getenv, log, os.Stdout)
 	if err != nil {
 		log.Error("startup failed", "err", err)
 		os.Exit(config.ExitCode(err))
@@ -35,15 +37,23 @@ func main() {
 // handler is the generate function's Lambda handler.
 type handler func(ctx context.Context, req cards.GenerateRequest) (cards.GenerateReport, error)
 
-// setup builds the handler from the environment.
-func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (handler, error) {
-	cfg, svc, err := config.ForLambda(ctx, getenv, log)
+// setup builds the handler from the environment. The card service's metrics go to
+// out as embedded metric format lines, at the end of each invocation (and every
+// hundred renders).
+func setup(ctx context.Context, getenv func(string) string, log *slog.Logger, out io.Writer) (handler, error) {
+	rec := metrics.New(out, getenv("AWS_LAMBDA_FUNCTION_NAME"))
+	cfg, svc, err := config.ForLambda(ctx, getenv, log, rec)
 	if err != nil {
 		return nil, err
 	}
 	log.Info("ready", "store", cfg.StoreDescription(), "facts", svc.Facts().Len(), "dataset", cfg.DatasetDescription(), "brand", svc.Brand().Name,
 		"locale", svc.Brand().Locale.Tag, "locale_reviewed_by_native_speaker", svc.Brand().Locale.Reviewed)
 	return func(ctx context.Context, req cards.GenerateRequest) (cards.GenerateReport, error) {
+		defer func() {
+			if err := rec.Flush(); err != nil {
+				log.WarnContext(ctx, "metrics lost", "err", err)
+			}
+		}()
 		report, err := svc.Generate(ctx, req, cards.GenerateOptions{Concurrency: cfg.Concurrency})
 		if err != nil {
 			log.WarnContext(ctx, "refused", "err", err)
