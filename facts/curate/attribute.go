@@ -54,7 +54,7 @@ const speechVerbs = `said|says|say|saying|told|tells|tell|telling|added|adds|add
 	`characterized|characterised|characterizing|characterising|justified|praised|praising|hailed|criticised|criticized|` +
 	`criticising|criticizing|attacked|denounced|thanked|thanking|indicated|indicating|revealed|cautioned|cautioning|` +
 	`elaborated|concluded|suggested|suggesting|informed|talked|spoke|speaking|expressed|cited|citing|read|reported|` +
-	`confirmed|confirming|conceded|complained|pledged|promised|blamed|blaming|vowed|testified|agreed|quipped|` +
+	`claims|states|confirmed|confirming|conceded|complained|pledged|promised|blamed|blaming|vowed|testified|quipped|` +
 	`exclaimed|shouted|wondered|predicted|accused|accusing|mentioned|answered|ruled|decided|found|add|write|explain|warn|insist|stress|` +
 	`Saying|Speaking|Adding|Calling|Writing|Asking|Responding|Commenting|Explaining|Describing`
 
@@ -428,10 +428,15 @@ type nameIndex struct {
 	roleText  map[string][]string // folded surname → the distinct roles the text gives it
 	roles     map[string][]string // role word (lower case) → the full names given it
 	acronyms  map[string]string   // "SDF" → "Syrian Democratic Forces"
+	single    [][2]string         // one-word names with the role words before them, read after the rest
 }
 
 func (ix *nameIndex) addPerson(name string, roleWords []string) {
 	f := strings.Fields(name)
+	if len(f) == 1 && len(roleWords) > 0 {
+		ix.single = append(ix.single, [2]string{name, strings.Join(roleWords, " ")}) // "Pope Francis"
+		return
+	}
 	if len(f) < 2 || len(f) > 5 {
 		return
 	}
@@ -492,6 +497,19 @@ func buildNameIndex(lines []line) *nameIndex {
 				if !slices.Contains(ix.roleText[key], role) {
 					ix.roleText[key] = append(ix.roleText[key], role)
 				}
+			}
+		}
+	}
+	// A one-word name after a title ("Pope Francis", "President Fernández"):
+	// the title stands for the full name the text gives, or for the one word.
+	for _, sn := range ix.single {
+		full, forms := ix.resolve(sn[0])
+		if len(forms) > 0 {
+			continue
+		}
+		for _, rw := range strings.Fields(strings.ToLower(sn[1])) {
+			if !slices.Contains(ix.roles[rw], full) {
+				ix.roles[rw] = append(ix.roles[rw], full)
 			}
 		}
 	}
@@ -1084,6 +1102,7 @@ func (x *extractor) attributeQuote(q quoteSpan, sStart int, before, after string
 		clause, clauseAt = before[i+1:], i+1
 	}
 	clause = x.blankAsides(clause, clauseAt)
+	x.beforeClause = clause
 	a, found := x.fromBefore(clause, clauseAt)
 	if !found {
 		a, found = x.fromAfter(after, quote)
@@ -1166,6 +1185,9 @@ func (x *extractor) fromBefore(clause string, clauseAt int) (attribution, bool) 
 			return true // in an aside
 		}
 		ws := strings.Fields(clause[:v[0]])
+		if len(ws) > 0 && ws[len(ws)-1] == "to" && strings.HasSuffix(clause[v[0]:v[1]], "ed") {
+			return true
+		}
 		return len(ws) > 0 && determinerLike[strings.ToLower(ws[len(ws)-1])]
 	})
 	// A participle that opens the sentence ("Saying …, X elaborated") has its
@@ -1208,6 +1230,9 @@ func (x *extractor) fromBefore(clause string, clauseAt int) (attribution, bool) 
 		r, reason := x.subjectOf(clause, v[0], v[1])
 		form := "X " + verb + " … “…”"
 		if reason != "" {
+			if a, ok := x.according(clause, clauseAt); ok {
+				return a, true
+			}
 			return attribution{form: form, reason: reason}, false
 		}
 		// A second speaker in the same clause: whose words these are is not clear.
@@ -1223,6 +1248,11 @@ func (x *extractor) fromBefore(clause string, clauseAt int) (attribution, bool) 
 		r.at += clauseAt
 		return attribution{ref: r, inBefore: true, form: form}, true
 	}
+	return x.according(clause, clauseAt)
+}
+
+// according reads "according to X," in the clause before a quotation.
+func (x *extractor) according(clause string, clauseAt int) (attribution, bool) {
 	if ms := x.findIn(attributionRE().according, x.win.before+clauseAt, clause); len(ms) > 0 {
 		m := ms[0]
 		phrase := clause[m[2]:m[3]]
@@ -1258,6 +1288,13 @@ func (x *extractor) fromAfter(after, quote string) (attribution, bool) {
 	if m := afterSubjectVerb(after); m != nil {
 		phrase := strings.TrimSpace(after[m[2]:m[3]])
 		first := strings.ToLower(strings.Fields(phrase)[0])
+		if first == "and" && len(strings.Fields(phrase)) == 1 && x.beforeClause != "" {
+			// "The State Department gave its “…” and said": the sentence's subject.
+			if r, reason := x.clauseSubject(x.beforeClause); reason == "" && r.pronoun == "" {
+				r.at = -1
+				return attribution{ref: r, form: "X … “…” and said"}, true
+			}
+		}
 		if clauseWords[first] || prepositions[first] && first != "by" {
 			return attribution{}, false
 		}
@@ -1355,6 +1392,15 @@ func (x *extractor) resolveRef(a attribution, q quoteSpan, sStart int, before st
 	r := a.ref
 	if r.pronoun != "" {
 		lp := strings.ToLower(r.pronoun)
+		if lp == "they" || lp == "it" {
+			if body := x.bodyBefore(q, sStart); body != "" {
+				a.ref = ref{name: body, org: true, at: -1}
+				a.mention = r.pronoun
+				a.inBefore = false
+				a.form += " (“" + r.pronoun + "” is " + body + ")"
+				return a
+			}
+		}
 		if lp != "he" && lp != "she" {
 			return attribution{form: a.form, reason: "attributed to a pronoun (“" + r.pronoun + "”): extract does not guess whom it stands for"}
 		}
@@ -1462,7 +1508,8 @@ func npTail(s string, at int) (string, int) {
 			i-- // "Jennifer Daskal of American University and contributor to Slate"
 			continue
 		}
-		if clauseWords[lc] || prepositions[lc] && (i == len(ws) || i < len(ws) && !capWord(ws[i].core()) && !quantifiers[strings.ToLower(ws[i].core())]) || skipBeforeVerb[lc] && !prepositions[lc] ||
+		nextOK := i < len(ws) && (capWord(ws[i].core()) || quantifiers[strings.ToLower(ws[i].core())] || unicode.IsDigit([]rune(ws[i].core() + "x")[0]))
+		if ws[i-1].endsClause() || clauseWords[lc] || prepositions[lc] && lc != "of" && lc != "for" && lc != "from" && !nextOK || skipBeforeVerb[lc] && !prepositions[lc] ||
 			strings.HasSuffix(lc, "ed") || strings.HasSuffix(lc, "ing") || isSpeechVerb(lc) ||
 			lc == "is" || lc == "are" || lc == "be" {
 			break
@@ -1612,4 +1659,31 @@ func afterSubjectVerb(after string) []int {
 		}
 	}
 	return nil
+}
+
+// bodyBefore returns the body (an organisation) that the sentence before q's, in
+// its paragraph, has as its subject, when no person is named there: "they" and
+// "it" stand for it.
+func (x *extractor) bodyBefore(q quoteSpan, sStart int) string {
+	i, found := slices.BinarySearch(x.bounds, sStart)
+	if x.boundsLine != q.line || !found {
+		return ""
+	}
+	from := x.lines[q.line].start
+	if i > 0 {
+		from = x.bounds[i-1]
+	}
+	from = max(from, x.windowStart(sStart))
+	if len(x.personsIn(from, sStart)) > 0 || len(x.personsIn(sStart, q.open)) > 0 {
+		return ""
+	}
+	r, reason := x.clauseSubject(x.text[from:sStart])
+	if reason != "" || !r.org {
+		return ""
+	}
+	full, forms := x.ix.resolve(r.name)
+	if len(forms) > 0 {
+		return ""
+	}
+	return full
 }

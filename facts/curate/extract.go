@@ -114,10 +114,11 @@ type extractor struct {
 	runeAtByte, runeCount int
 	// ix indexes the names the text gives; prev is the quotation read last and
 	// last the speaker named last.
-	ix    *nameIndex
-	prev  prevQuote
-	last  lastSpeaker
-	after string // the words after the quotation being read
+	ix           *nameIndex
+	prev         prevQuote
+	last         lastSpeaker
+	after        string // the words after the quotation being read
+	beforeClause string // the clause before it, its asides blanked
 	// win is where the words around the quotation being read lie; locs holds the
 	// matches of each pattern over its line (see findIn).
 	win      window
