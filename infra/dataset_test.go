@@ -111,7 +111,7 @@ func TestUnpublishedVersionOnLambda(t *testing.T) {
 	rie := rieBinary(t)
 	srv := s3server.Start(t)
 	bucket := srv.CreateBucket(t, "")
-	missing := dataset.URL{Bucket: bucket, Root: dataset.DefaultRoot, Version: strings.Repeat("0", 20)}
+	missing := dataset.URL{Bucket: bucket, Root: dataset.DefaultRoot, Version: strings.Repeat("0", published.VersionDigits)}
 	for _, function := range []string{"api", "generate"} {
 		t.Run(function, func(t *testing.T) {
 			emu := startEmulator(t, function, rie, bootstrap(t, function),

@@ -216,7 +216,7 @@ func checkSubstitutions(r reporter, m *machine) {
 			r.Errorf("DefinitionSubstitutions gives %s, which the definition never uses", name)
 		}
 	}
-	if _, err := m.substituted(sample{version: strings.Repeat("a", 20)}); err != nil {
+	if _, err := m.substituted(sample{version: strings.Repeat("a", 64)}); err != nil {
 		r.Errorf("%v", err)
 	}
 }
@@ -343,7 +343,7 @@ func checkDistributedMap(r reporter, m *machine) {
 	if got := at(st, "ResultWriter", "Resource"); got != "arn:aws:states:::s3:putObject" {
 		r.Errorf("%s: ResultWriter.Resource = %v, want arn:aws:states:::s3:putObject", name, got)
 	}
-	def, err := m.substituted(sample{keyPrefix: "prod/", version: strings.Repeat("b", 20)})
+	def, err := m.substituted(sample{keyPrefix: "prod/", version: strings.Repeat("b", 64)})
 	if err != nil {
 		r.Errorf("%v", err)
 		return
@@ -395,7 +395,7 @@ func checkItemReader(r reporter, m *machine) {
 		r.Errorf("%s: ItemReader.Resource = %v, want arn:aws:states:::s3:listObjectsV2 (the shard objects are the items)", name, got)
 	}
 	envDataset := at(m.doc, "Globals", "Function", "Environment", "Variables", "FACTCARD_DATASET")
-	for _, s := range []sample{{"", strings.Repeat("0", 20), ""}, {"prod/", "0123456789abcdef0123", ""}} {
+	for _, s := range []sample{{"", strings.Repeat("0", 64), ""}, {"prod/", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", ""}} {
 		def, err := m.substituted(s)
 		if err != nil {
 			r.Errorf("%v", err)
@@ -446,7 +446,7 @@ func checkChildInput(r reporter, m *machine) {
 	for k, v := range sel {
 		if field, ok := strings.CutSuffix(k, ".$"); ok {
 			if v == "$$.Map.Item.Value.Key" {
-				item[field] = "facts/" + strings.Repeat("c", 20) + "/shards/0007.json"
+				item[field] = "facts/" + strings.Repeat("c", 64) + "/shards/0007.json"
 			} else {
 				r.Errorf("%s: ItemSelector %s = %v: only the object's key comes from the item", name, k, v)
 			}
@@ -474,7 +474,7 @@ func checkPacing(r reporter, m *machine) {
 	if !ok {
 		return
 	}
-	def, err := m.substituted(sample{version: strings.Repeat("d", 20)})
+	def, err := m.substituted(sample{version: strings.Repeat("d", 64)})
 	if err != nil {
 		r.Errorf("%v", err)
 		return
@@ -569,8 +569,8 @@ func checkMachinePolicies(r reporter, m *machine) {
 			}
 			if slices.Contains(strs(at(st, "Action")), "s3:ListBucket") || at(st, "Action") == "s3:ListBucket" {
 				cond := at(st, "Condition", "StringLike", "s3:prefix")
-				got, err := m.resolve(cond, sample{keyPrefix: "prod/", version: strings.Repeat("e", 20)})
-				want := published.ShardsPrefix("prod/facts", strings.Repeat("e", 20)) + "*"
+				got, err := m.resolve(cond, sample{keyPrefix: "prod/", version: strings.Repeat("e", 64)})
+				want := published.ShardsPrefix("prod/facts", strings.Repeat("e", 64)) + "*"
 				if err != nil || got != want {
 					r.Errorf("%s: ListBucket only for prefix %q, want %q (%v)", stateMachineID, got, want, err)
 				}

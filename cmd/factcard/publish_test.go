@@ -12,6 +12,7 @@ import (
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/facts/factstest"
+	"github.com/factcard/factcard/facts/published"
 	"github.com/factcard/factcard/functions/storage"
 	"github.com/factcard/factcard/functions/storage/s3store"
 	"github.com/factcard/factcard/functions/storage/storagetest"
@@ -55,7 +56,7 @@ func TestPublish(t *testing.T) {
 		t.Fatalf("publish: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	url := lastLine(stdout)
-	if !strings.HasPrefix(url, "s3://"+bucket+"/prod/facts/") || len(url) != len("s3://"+bucket+"/prod/facts/")+20 {
+	if !strings.HasPrefix(url, "s3://"+bucket+"/prod/facts/") || len(url) != len("s3://"+bucket+"/prod/facts/")+published.VersionDigits {
 		t.Fatalf("last line %q, want s3://%s/prod/facts/VERSION", url, bucket)
 	}
 	if !strings.Contains(stdout, "40 facts valid") || !strings.Contains(stdout, "already there") {

@@ -45,7 +45,7 @@ type Config struct {
 	Blobs Blobs
 	// Root is the key prefix the versions live under, such as "facts". Required.
 	Root string
-	// Version is the version to read: 20 hex digits, as 'factcard publish' prints.
+	// Version is the version to read: 64 hex digits, as 'factcard publish' prints.
 	Version string
 	// CacheBytes bounds the shards kept in memory; zero means DefaultCacheBytes.
 	CacheBytes int
@@ -92,7 +92,7 @@ func Open(ctx context.Context, cfg Config) (*Dataset, error) {
 		return nil, errors.New("open published dataset: no root prefix")
 	}
 	if !ValidVersion(cfg.Version) {
-		return nil, fmt.Errorf("open published dataset: version %q is not 20 hex digits as 'factcard publish' prints", truncate(cfg.Version, 80))
+		return nil, fmt.Errorf("open published dataset: version %q is not %d hex digits as 'factcard publish' prints", truncate(cfg.Version, 80), VersionDigits)
 	}
 	key := ManifestKey(root, cfg.Version)
 	data, err := cfg.Blobs.Get(ctx, key, MaxManifestBytes)

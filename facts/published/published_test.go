@@ -313,7 +313,7 @@ func TestOpenPublishedFailures(t *testing.T) {
 	}
 	v := b.Manifest.Version
 	manifest := b.Objects[len(b.Objects)-1].Body
-	other := strings.Repeat("0", 20)
+	other := strings.Repeat("0", published.VersionDigits)
 	for _, tc := range []struct {
 		name    string
 		version string
@@ -323,7 +323,8 @@ func TestOpenPublishedFailures(t *testing.T) {
 	}{
 		{"unknown version", other, map[string][]byte{"facts/" + v + "/manifest.json": manifest}, true, "no facts/" + other + "/manifest.json"},
 		{"empty bucket", v, nil, true, "factcard publish"},
-		{"not a version", "latest", nil, false, "20 hex digits"},
+		{"not a version", "latest", nil, false, "64 hex digits"},
+		{"a version of 80 bits", "2e5c7418b90c5f46df06", nil, false, "64 hex digits"},
 		{"manifest edited", v, map[string][]byte{"facts/" + v + "/manifest.json": bytes.Replace(manifest, []byte(`"facts":300`), []byte(`"facts":301`), 1)}, false, ""},
 		{"manifest of another version", other, map[string][]byte{"facts/" + other + "/manifest.json": manifest}, false, "version"},
 		{"manifest truncated", v, map[string][]byte{"facts/" + v + "/manifest.json": manifest[:len(manifest)/2]}, false, "parse manifest"},
@@ -512,7 +513,7 @@ func TestShardIndex(t *testing.T) {
 		}
 	}
 	for _, key := range []string{
-		"facts/" + strings.Repeat("0", 20) + "/shards/0000.json",
+		"facts/" + strings.Repeat("0", published.VersionDigits) + "/shards/0000.json",
 		"facts/" + v + "/shards/" + fmt.Sprint(n) + ".json",
 		"facts/" + v + "/shards/" + fmt.Sprintf("%04d", n) + ".json",
 		"facts/" + v + "/shards/0.json",

@@ -59,7 +59,8 @@ const (
 type Manifest struct {
 	// Format is ManifestFormat.
 	Format string `json:"format"`
-	// Version is the content hash of the manifest (with Version empty): 20 hex digits.
+	// Version is the content hash of the manifest (with Version empty):
+	// VersionDigits hex digits.
 	Version string `json:"version"`
 	// Facts is the number of facts.
 	Facts int `json:"facts"`
@@ -313,8 +314,14 @@ func shardCount(total int) int {
 	return min(MaxShards, 1<<bits.Len(uint(want-1)))
 }
 
+// VersionDigits is the length of a version: the whole SHA-256, in hex. (Versions
+// were 20 digits, 80 bits, until issue 21: too few to rule out a second manifest
+// made to share one. A version of 20 digits is refused; publish the dataset
+// again for its 64-digit version.)
+const VersionDigits = 2 * sha256.Size
+
 // manifestVersion is the content hash of a manifest: the SHA-256 of its JSON with
-// Version empty, as 20 hex digits (80 bits).
+// Version empty, in hex (VersionDigits digits, 256 bits).
 func manifestVersion(m Manifest) string {
 	m.Version = ""
 	body, err := encodeJSON(m)
@@ -322,13 +329,13 @@ func manifestVersion(m Manifest) string {
 		panic("published: encode manifest: " + err.Error()) // strings and ints: cannot fail
 	}
 	sum := sha256.Sum256(body)
-	return hex.EncodeToString(sum[:])[:20]
+	return hex.EncodeToString(sum[:])
 }
 
-// ValidVersion reports whether v looks like a version Pack makes: 20 lower-case hex
-// digits.
+// ValidVersion reports whether v looks like a version Pack makes: VersionDigits
+// lower-case hex digits.
 func ValidVersion(v string) bool {
-	if len(v) != 20 {
+	if len(v) != VersionDigits {
 		return false
 	}
 	for _, c := range v {

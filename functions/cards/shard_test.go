@@ -79,7 +79,7 @@ func TestGenerateShardRefused(t *testing.T) {
 		req  GenerateRequest
 		want string
 	}{
-		{"another version", p, GenerateRequest{Shard: published.ShardKey("facts", strings.Repeat("0", 20), 0, p.Shards())}, "another dataset version"},
+		{"another version", p, GenerateRequest{Shard: published.ShardKey("facts", strings.Repeat("0", published.VersionDigits), 0, p.Shards())}, "another dataset version"},
 		{"not a shard", p, GenerateRequest{Shard: "facts/" + p.Version() + "/manifest.json"}, "another dataset version"},
 		{"ids and shard", p, GenerateRequest{Shard: key, IDs: []string{"x"}}, "not both"},
 		{"embedded dataset", facts.Default(), GenerateRequest{Shard: key}, "not a published one"},

@@ -16,7 +16,7 @@ import (
 )
 
 func TestLoadDataset(t *testing.T) {
-	v := strings.Repeat("0a", 10)
+	v := strings.Repeat("0a", 32)
 	for _, tc := range []struct {
 		value, wantErr string
 	}{
@@ -84,7 +84,7 @@ func TestOpenFactsPublished(t *testing.T) {
 	if _, err := set.Fact(t.Context(), d.All()[7].ID); err != nil {
 		t.Error(err)
 	}
-	c.Dataset = "s3://" + bucket + "/facts/" + strings.Repeat("f", 20)
+	c.Dataset = "s3://" + bucket + "/facts/" + strings.Repeat("f", 64)
 	_, err = c.OpenFacts(t.Context(), slog.New(slog.DiscardHandler))
 	if !errors.Is(err, published.ErrNoVersion) || !strings.Contains(err.Error(), "FACTCARD_DATASET") || !strings.Contains(err.Error(), "factcard publish") {
 		t.Errorf("unpublished version: err = %v; want ErrNoVersion naming FACTCARD_DATASET and how to publish", err)

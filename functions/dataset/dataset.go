@@ -55,7 +55,7 @@ func ParseURL(raw string) (URL, error) {
 		return URL{}, fmt.Errorf("dataset URL %q: prefix: %w", raw, err)
 	}
 	if !published.ValidVersion(u.Version) {
-		return URL{}, fmt.Errorf("dataset URL %q: version %q is not 20 hex digits as 'factcard publish' prints", raw, u.Version)
+		return URL{}, fmt.Errorf("dataset URL %q: version %q is not %d hex digits as 'factcard publish' prints", raw, u.Version, published.VersionDigits)
 	}
 	return u, nil
 }

@@ -32,7 +32,7 @@ func synthetic(t testing.TB, n int) (*facts.Dataset, *published.Bundle) {
 }
 
 func TestParseURL(t *testing.T) {
-	v := strings.Repeat("ab", 10)
+	v := strings.Repeat("ab", 32)
 	for _, tc := range []struct {
 		raw  string
 		want dataset.URL
@@ -198,7 +198,7 @@ func TestOnS3(t *testing.T) {
 	}
 	// Unknown version: a clear error at open.
 	other := u
-	other.Version = strings.Repeat("0", 20)
+	other.Version = strings.Repeat("0", published.VersionDigits)
 	if _, err := dataset.Open(t.Context(), other, s3store.New(client, bucket, ""), nil); !errors.Is(err, published.ErrNoVersion) || !strings.Contains(err.Error(), other.String()) {
 		t.Errorf("Open of an unknown version = %v, want ErrNoVersion naming %s", err, other)
 	}
