@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -33,7 +34,8 @@ type cardLink struct {
 
 // factsPage is a page of GET /facts.
 type factsPage struct {
-	Facts []factResponse `json:"facts"`
+	// Facts are the page's facts, each a factResponse as JSON.
+	Facts []json.RawMessage `json:"facts"`
 	// Total is the number of facts in the dataset.
 	Total int `json:"total"`
 	// Next is the cursor of the next page, absent on the last page.
@@ -56,16 +58,31 @@ func (s *server) listFacts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := factsPage{Facts: make([]factResponse, 0, len(page.Facts)), Total: s.facts.Len(), Next: page.Next}
-	if page.Next != "" {
-		out.NextURL = base + "/facts" + p.query(page.Next)
-	}
+	out := factsPage{Facts: make([]json.RawMessage, 0, len(page.Facts)), Total: s.facts.Len(), Next: page.Next}
+	size := 0
 	for _, f := range page.Facts {
 		fr, err := s.factResponse(base, f)
 		if err != nil {
 			return err
 		}
-		out.Facts = append(out.Facts, fr)
+		b, err := json.Marshal(fr)
+		if err != nil {
+			return fmt.Errorf("encode fact %q: %w", f.ID, err)
+		}
+		if size += len(b) + 1; size > MaxPageBytes && len(out.Facts) > 0 {
+			// Full: end the page before this fact. The set's cursor after the
+			// facts that fit is that of a page of that many.
+			short, err := s.listPage(r.Context(), pageRequest{cursor: p.cursor, limit: len(out.Facts)})
+			if err != nil {
+				return err
+			}
+			out.Next = short.Next
+			break
+		}
+		out.Facts = append(out.Facts, b)
+	}
+	if out.Next != "" {
+		out.NextURL = base + "/facts" + p.query(out.Next)
 	}
 	w.Header().Set("Cache-Control", plainCache)
 	writeJSON(w, http.StatusOK, out)

@@ -18,6 +18,11 @@ const (
 	// MaxPageLimit is the most facts one page may ask for: a page is built from a
 	// few shards of a published dataset, whatever its size.
 	MaxPageLimit = 500
+	// MaxPageBytes bounds the facts of one GET /facts page, as JSON: a page ends
+	// early, with a next cursor, rather than pass it. Lambda answers at most 6 MB
+	// (headers and the rest of the page included); 500 facts with 2,000-character
+	// notes and an eight-theme brand came to 6.67 MB.
+	MaxPageBytes = 4 << 20
 )
 
 // pageRequest is a listing's page: where it starts and how many facts it holds.

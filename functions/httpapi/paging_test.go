@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -10,15 +11,18 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/functions/cards"
 	"github.com/factcard/factcard/functions/storage/storagetest"
+	"github.com/factcard/factcard/render"
+	"github.com/factcard/factcard/render/brand"
 )
 
 // manyFacts is the fixture dataset of the facts tests with its first fact repeated
 // n times under the IDs fixture-page-0001, …: fixture text, not quotes of anyone.
-func manyFacts(t *testing.T, n int) *facts.Dataset {
+func manyFacts(t *testing.T, n int, edit ...func(map[string]json.RawMessage)) *facts.Dataset {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("..", "..", "facts", "testdata", "valid.json"))
 	if err != nil {
@@ -39,6 +43,9 @@ func manyFacts(t *testing.T, n int) *facts.Dataset {
 			f[k] = v
 		}
 		f["id"] = json.RawMessage(fmt.Sprintf(`"fixture-page-%04d"`, i+1))
+		for _, e := range edit {
+			e(f)
+		}
 		file.Facts = append(file.Facts, f)
 	}
 	out, err := json.Marshal(file)
@@ -50,6 +57,14 @@ func manyFacts(t *testing.T, n int) *facts.Dataset {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// listedPage is a GET /facts page as a client decodes it.
+type listedPage struct {
+	Facts   []factResponse `json:"facts"`
+	Total   int            `json:"total"`
+	Next    string         `json:"next"`
+	NextURL string         `json:"next_url"`
 }
 
 func newPagingServer(t *testing.T, n int) http.Handler {
@@ -94,7 +109,7 @@ func TestFactsPages(t *testing.T) {
 				if rec.Code != http.StatusOK {
 					t.Fatalf("GET %s = %d %s", target, rec.Code, rec.Body)
 				}
-				var page factsPage
+				var page listedPage
 				if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil {
 					t.Fatal(err)
 				}
@@ -129,10 +144,106 @@ func TestFactsPages(t *testing.T) {
 	}
 }
 
+// eightThemeBrand is the example brand with five more themes, MaxThemes in all.
+func eightThemeBrand(t *testing.T) *brand.Brand {
+	t.Helper()
+	dir := filepath.Join("..", "..", "infra", "brands", "example")
+	docs := fstest.MapFS{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		docs[filepath.ToSlash(rel)] = &fstest.MapFile{Data: data}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b map[string]any
+	if err := json.Unmarshal(docs["brand.json"].Data, &b); err != nil {
+		t.Fatal(err)
+	}
+	themes := b["themes"].(map[string]any)
+	for i := 0; len(themes) < brand.MaxThemes; i++ {
+		themes[fmt.Sprintf("extra%d", i)] = themes["dark"]
+	}
+	if docs["brand.json"].Data, err = json.Marshal(b); err != nil {
+		t.Fatal(err)
+	}
+	br, err := brand.Load(docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return br
+}
+
+// TestFactsPageBytes lists facts with 2,000-character notes (fixture text) in
+// an eight-theme brand, 500 a page: every page stays under MaxPageBytes and
+// Lambda's 6 MB, ending early with a cursor that lists every fact once. Before
+// the bound the first page was 6.67 MB.
+func TestFactsPageBytes(t *testing.T) {
+	const n = 700
+	fixture := func(n int) json.RawMessage {
+		return json.RawMessage(`"` + strings.TrimSpace(strings.Repeat("Fixture text, not anyone's words. ", 80)[:n]) + `"`)
+	}
+	d := manyFacts(t, n, func(f map[string]json.RawMessage) {
+		f["note"] = fixture(2000)
+		f["quote"] = fixture(facts.MaxQuoteChars)
+	})
+	svc, err := cards.New(cards.Config{Facts: d, Store: storagetest.NewMemory(), Brand: eightThemeBrand(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(Config{Cards: svc, PublicURL: "https://cards.example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	target, pages := fmt.Sprintf("/facts?limit=%d", MaxPageLimit), 0
+	for target != "" && pages <= n {
+		rec := get(t, h, target)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET %s = %d %s", target, rec.Code, rec.Body)
+		}
+		pages++
+		if size := rec.Body.Len(); size > MaxPageBytes+1024 || size >= 6_000_000 {
+			t.Errorf("page %d is %d bytes; want at most MaxPageBytes (%d) and the page's other fields", pages, size, MaxPageBytes)
+		}
+		var page listedPage
+		if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil {
+			t.Fatal(err)
+		}
+		if pages == 1 {
+			if len(page.Facts) == MaxPageLimit {
+				t.Errorf("the first page holds all %d facts asked for: the facts are too small to test the bound", MaxPageLimit)
+			}
+			t.Logf("first page: %d facts, %d bytes", len(page.Facts), rec.Body.Len())
+		}
+		for _, f := range page.Facts {
+			if seen[f.ID] {
+				t.Fatalf("%s listed twice", f.ID)
+			}
+			seen[f.ID] = true
+			if len(f.Cards) != len(render.Sizes())*brand.MaxThemes {
+				t.Fatalf("%s has %d cards, want every size in %d themes", f.ID, len(f.Cards), brand.MaxThemes)
+			}
+		}
+		target = strings.TrimPrefix(page.NextURL, "https://cards.example.org")
+	}
+	if len(seen) != n {
+		t.Errorf("listed %d facts in %d pages, want %d", len(seen), pages, n)
+	}
+}
+
 func TestFactsBadPage(t *testing.T) {
 	h := newPagingServer(t, 120)
 	next := func() string {
-		var page factsPage
+		var page listedPage
 		if err := json.Unmarshal(get(t, h, "/facts").Body.Bytes(), &page); err != nil || page.Next == "" {
 			t.Fatalf("first page: %v, next %q", err, page.Next)
 		}
