@@ -116,7 +116,7 @@ golden: ## Regenerate the card golden images in render/testdata/golden (look at 
 	$(GO) test ./render -run Golden -update
 
 .PHONY: fonts
-fonts: ## Regenerate the embedded font subsets in render/fonts (needs fonts-noto-core and fonttools).
+fonts: ## Regenerate the font subsets in render/fonts and render/fonts/world, and faces.txt (needs Debian's Noto packages and fonttools; ~8 min).
 	render/fonts/subset.sh
 
 .PHONY: dicts
@@ -193,13 +193,26 @@ define bundle_brand
 	@if [ -n "$(BRAND)" ]; then $(GO) run ./cmd/factcard brand bundle "$(BRAND)" "$(1)/brand"; fi
 endef
 
+# The world faces (render/fonts/world: the scripts beyond Latin, Greek, Cyrillic,
+# Devanagari and Arabic; CJK; the colour emoji) are not in the bootstraps: they
+# ship in one Lambda layer both functions share, which Lambda unpacks at
+# /opt/fonts (see README, "Fonts").
+WORLD_FONTS = $(wildcard render/fonts/world/*.ttf render/fonts/world/*.otf) render/fonts/world/OFL.txt
+
+# bundle_fonts copies the world faces and their licence to $(1)/fonts.
+define bundle_fonts
+	@rm -rf "$(1)/fonts" && mkdir -p "$(1)/fonts" && cp $(WORLD_FONTS) "$(1)/fonts/"
+endef
+
 .PHONY: build
-build: ## Build both Lambda bootstraps (linux/arm64) into build/ and print their sizes (BRAND=dir bundles a brand).
+build: ## Build both Lambda bootstraps (linux/arm64) and the fonts layer into build/ and print their sizes (BRAND=dir bundles a brand).
 	$(LAMBDA_BUILD) -o build/api/bootstrap ./functions/api
 	$(LAMBDA_BUILD) -o build/generate/bootstrap ./functions/generate
 	$(call bundle_brand,build/api)
 	$(call bundle_brand,build/generate)
+	$(call bundle_fonts,build/fonts-layer)
 	@ls -l build/api/bootstrap build/generate/bootstrap | awk '{printf "  %-26s %6.1f MiB\n", $$NF, $$5/1048576}'
+	@du -sb build/fonts-layer | awk '{printf "  %-26s %6.1f MiB (unpacked at /opt/fonts)\n", $$2, $$1/1048576}'
 
 # sam build (BuildMethod: makefile) runs these in a copy of the repository, with
 # sam's environment: BRAND=dir sam build bundles that brand into both functions.
@@ -211,6 +224,10 @@ build-ApiFunction: ## (run by sam build) The api bootstrap, and $(BRAND) as bran
 build-GenerateFunction: ## (run by sam build) The generate bootstrap, and $(BRAND) as brand/, into ARTIFACTS_DIR.
 	$(LAMBDA_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/generate
 	$(call bundle_brand,$(ARTIFACTS_DIR))
+
+.PHONY: build-FontsLayer
+build-FontsLayer: ## (run by sam build) The fonts layer: the world faces as fonts/ in ARTIFACTS_DIR.
+	$(call bundle_fonts,$(ARTIFACTS_DIR))
 
 .PHONY: deploy
 deploy: ## Build with SAM and deploy (needs the SAM CLI and AWS credentials; asks before changing anything).

@@ -169,7 +169,7 @@ func TestBrandFonts(t *testing.T) {
 		{"English speaker", fx["english"], "speaker", map[faceID]bool{brandNames: true}},
 		{"English role", fx["english"], "role", map[faceID]bool{sansRegular: true}},
 		{"Hindi quote", fx["hindi"], "quote", map[faceID]bool{devaRegular: true, sansRegular: true}},
-		{"Urdu quote", fx["urdu"], "quote", map[faceID]bool{naskhRegular: true, sansRegular: true, brandQuote: true}},
+		{"Urdu quote", fx["urdu"], "quote", map[faceID]bool{faceOfFamily(famNastaliq, regular): true, sansRegular: true, brandQuote: true}},
 	} {
 		c, err := s.shapeContent(tc.fact)
 		if err != nil {

@@ -45,11 +45,10 @@ func stateOf(b *brand.Brand) (*brandState, error) {
 	if v, ok := states.Load(b); ok {
 		return v.(*brandState), nil
 	}
-	fd, err := loadFonts()
-	if err != nil {
+	if err := loadFonts(); err != nil {
 		return nil, err
 	}
-	st := &brandState{b: b, fd: fd.withBrand(b)}
+	st := &brandState{b: b, fd: withBrand(b)}
 	// sync.OnceValue panics again on every call after f panics: a panic in the
 	// warm-up is its error instead, once.
 	st.preloaded = sync.OnceValue(func() error { return panicerr.Do(st.warm) })

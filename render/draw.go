@@ -144,7 +144,7 @@ func (s *shaper) drawLine(dc canvas, b *block, ln line, o point, colorOf func(in
 	for _, gr := range fillGroups(ln, b.size, o, s.groupByWord) {
 		for _, i := range gr {
 			g := ln.glyphs[i]
-			k := b.size / s.fd.upem[g.face]
+			k := b.size / s.upem[g.face]
 			gx := o.x + float64((g.x+g.dx)*b.size)
 			gy := o.y - float64(g.dy*b.size)
 			appendOutline(dc, s.outline(g.face, g.id), gx, gy, k)

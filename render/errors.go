@@ -35,16 +35,17 @@ func (e *FitError) Error() string {
 // Is reports whether target is ErrDoesNotFit.
 func (e *FitError) Is(target error) bool { return target == ErrDoesNotFit }
 
-// MissingGlyphError reports a character that none of the embedded fonts can draw.
+// MissingGlyphError reports a character that none of the fonts factcard ships
+// (embedded or not) can draw.
 type MissingGlyphError struct {
 	Rune rune
 	// Field names where the rune was found ("quote", "speaker name", ...), when known.
 	Field string
 }
 
-// Error returns, for example, `no embedded font has U+2192 '→' (in quote)`.
+// Error returns, for example, `no font factcard ships has U+E000 (in quote)`.
 func (e *MissingGlyphError) Error() string {
-	msg := "no embedded font has " + runeName(e.Rune)
+	msg := "no font factcard ships has " + runeName(e.Rune)
 	if e.Field != "" {
 		msg += " (in " + e.Field + ")"
 	}

@@ -55,5 +55,5 @@ func ExampleCheck() {
 	fmt.Println(errors.As(err, &mg), mg)
 	// Output:
 	// <nil>
-	// true no embedded font has U+2192 '→' (in quote)
+	// true no font factcard ships has U+2192 '→' (in quote)
 }

@@ -7,6 +7,8 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/factcard/factcard/facts"
@@ -80,7 +82,26 @@ func goldenCases(t *testing.T) []goldenCase {
 		}
 	}
 	cases = append(cases, localeCases(t)...)
+	// Every script (fixture text) on the og card in the dark theme and the story
+	// card in the light one.
+	for _, name := range scriptFixtures(fx) {
+		cases = append(cases,
+			goldenCase{fmt.Sprintf("fixture-%s-og-dark", name), fx[name], Options{Size: SizeOG, Theme: ThemeDark}},
+			goldenCase{fmt.Sprintf("fixture-%s-story-light", name), fx[name], Options{Size: SizeStory, Theme: ThemeLight}})
+	}
 	return append(cases, exampleBrandCases(t, f, fx)...)
+}
+
+// scriptFixtures returns the names of the script fixtures ("script-..."), sorted.
+func scriptFixtures(fx map[string]facts.Fact) []string {
+	var out []string
+	for name := range fx {
+		if strings.HasPrefix(name, "script-") {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // exampleBrandCases returns the golden images of the example brand

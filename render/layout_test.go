@@ -26,7 +26,7 @@ func layoutCases(t *testing.T) []layoutCase {
 		out = append(out, layoutCase{"dataset/" + f.ID, f})
 	}
 	fx := loadFixtures(t)
-	for _, name := range []string{"english", "hindi", "urdu", "longest", "english-context", "hindi-context", "urdu-context"} {
+	for _, name := range append([]string{"english", "hindi", "urdu", "longest", "english-context", "hindi-context", "urdu-context"}, scriptFixtures(fx)...) {
 		out = append(out, layoutCase{"fixture/" + name, fx[name]})
 	}
 	long := fx["longest"]
@@ -245,7 +245,7 @@ func outlineInk(s *shaper, g placed, size float64, o point) rect {
 	if len(segs) == 0 {
 		return rect{}
 	}
-	k := size / s.fd.upem[g.face]
+	k := size / s.upem[g.face]
 	gx := o.x + (g.x+g.dx)*size
 	gy := o.y - g.dy*size
 	r := rect{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}

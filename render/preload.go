@@ -34,18 +34,23 @@ func PreloadFor(b *brand.Brand) error {
 // warm warms st's shapers and the shared buffers; see Preload. It runs once
 // per brand, through st.preloaded.
 func (st *brandState) warm() error {
-	if _, err := loadFonts(); err != nil {
+	if err := loadFonts(); err != nil {
 		return err
 	}
 	s, err := getShaperFor(st.b)
 	if err != nil {
 		return err
 	}
+	// A sample whose face is not at hand (no fonts folder: UseFonts) is left out.
+	var samples []facts.Fact
 	for _, f := range preloadFacts {
-		if _, err := s.shapeContent(f); err != nil {
+		if _, err := s.shapeContent(f); errors.Is(err, ErrFontUnavailable) {
+			continue
+		} else if err != nil {
 			putShaper(s)
 			return err
 		}
+		samples = append(samples, f)
 	}
 	putShaper(s)
 	// Draw every size on every processor at once, so the pools hold the card
@@ -59,14 +64,17 @@ func (st *brandState) warm() error {
 		// warm-up instead, which the caller reports.
 		wg.Go(func() {
 			errs[p] = panicerr.Do(func() error {
+				// Every sample on every size: the band canvases a line needs depend
+				// on its script's height (Nastaliq's are the tallest) and the card's width.
 				for i, size := range Sizes() {
-					f := preloadFacts[(i+p)%len(preloadFacts)]
-					if err := Render(io.Discard, f, Options{Size: size, Theme: themes[(i+p)%len(themes)], Brand: st.b}); err != nil {
-						return err
+					for k, f := range samples {
+						if err := Render(io.Discard, f, Options{Size: size, Theme: themes[(i+k+p)%len(themes)], Brand: st.b}); err != nil {
+							return err
+						}
 					}
 				}
 				// One story JPEG sizes the JPEG copy's buffers for any card.
-				return Render(io.Discard, preloadFacts[1], Options{Size: SizeStory, Format: FormatJPEG, Brand: st.b})
+				return Render(io.Discard, samples[0], Options{Size: SizeStory, Format: FormatJPEG, Brand: st.b})
 			})
 		})
 	}

@@ -18,7 +18,7 @@ import (
 // Version is the renderer's output version. Bump it whenever the same fact and
 // options would give different bytes (layout, colours, fonts, encoding), so
 // cache keys that include it (see Fingerprint) change.
-const Version = "5"
+const Version = "6"
 
 // Card draws the card for f with opts (defaults filled in) and returns it as a
 // paletted image. It fails with an *OptionError for an unknown option, a
@@ -122,9 +122,9 @@ func CheckFor(b *brand.Brand, f facts.Fact) error {
 }
 
 // Fingerprint returns a hex digest of everything that decides a card's pixels
-// besides the fact, the options and the brand: Version, the bytes of every
-// embedded font, the type scale, the card geometries and the built-in locales
-// (their labels and CLDR dates). Storage keys include it
+// besides the fact, the options and the brand: Version, every built-in font
+// (by the digests in fonts/faces.txt), the type scale, the card geometries and
+// the built-in locales (their labels and CLDR dates). Storage keys include it
 // and the brand's digest (brand.Brand.Digest), so a change to any of them gives
 // new keys. It is computed once per process.
 func Fingerprint() string { return cachedFingerprint() }
@@ -134,14 +134,13 @@ var cachedFingerprint = sync.OnceValue(fingerprint)
 func fingerprint() string {
 	h := sha256.New()
 	fmt.Fprintf(h, "factcard render %s\n", Version)
-	for _, name := range fontTable {
-		data, err := fontFiles.ReadFile("fonts/" + name)
-		if err != nil {
-			panic("render: embedded font missing: " + name) // go:embed guarantees it
-		}
-		fmt.Fprintf(h, "font %s %d\n", name, len(data))
-		h.Write(data)
+	// faces.txt holds the size and SHA-256 of every built-in face, embedded or
+	// not, so hashing it hashes the fonts without reading them.
+	data, err := fontFiles.ReadFile("fonts/faces.txt")
+	if err != nil {
+		panic("render: embedded faces.txt missing") // go:embed guarantees it
 	}
+	h.Write(data)
 	fmt.Fprintf(h, "scale %+v\n", standardScale)
 	fmt.Fprintf(h, "locales %s\n", locale.Digest())
 	sizes := Sizes()

@@ -119,17 +119,19 @@ func TestShapeUrdu(t *testing.T) {
 			t.Errorf("%s: %q at x %.3f em is not left of %q at x %.3f em", tt.name, runes[tt.left], xl, runes[tt.right], xr)
 		}
 	}
-	// Fallback: Noto Naskh Arabic has no curly quotes or parentheses.
+	// Urdu sets in Nastaliq, which has the curly quotes and parentheses (Noto
+	// Naskh Arabic has not: TestFallbackInRun).
+	nastaliq := faceOfFamily(famNastaliq, regular)
 	for _, r := range []int{0, len(runes) - 1, at("(")} {
 		for _, g := range glyphsOf(ln, r) {
-			if g.face != sansRegular {
-				t.Errorf("%q is drawn from face %d, want Noto Sans", runes[r], g.face)
+			if g.face != nastaliq {
+				t.Errorf("%q is drawn from %s, want Noto Nastaliq Urdu", runes[r], fileOf(g.face))
 			}
 		}
 	}
 	// Joining: the ی of یہ takes its initial form, not the isolated one.
-	if gs := glyphsOf(ln, first); len(gs) == 0 || gs[0].id == nominal(t, s, naskhRegular, 'ی') || gs[0].face != naskhRegular {
-		t.Errorf("ی of یہ is not shaped in its joining form by Noto Naskh Arabic: %+v", gs)
+	if gs := glyphsOf(ln, first); len(gs) == 0 || gs[0].id == nominal(t, s, nastaliq, 'ی') || gs[0].face != nastaliq {
+		t.Errorf("ی of یہ is not shaped in its joining form by Noto Nastaliq Urdu: %+v", gs)
 	}
 	if !p.rtl {
 		t.Error("the Urdu paragraph is not right to left")

@@ -38,7 +38,9 @@ type typeScale struct {
 	// Line pitch in ems for text in each script family; a paragraph uses the
 	// largest of the scripts it contains. Devanagari's marks above and below the
 	// line and Naskh's tall ascenders and deep descenders need more room than Latin.
-	LeadingLatin, LeadingDevanagari, LeadingArabic float64
+	// CJK sets full-em glyphs that want air between lines; Nastaliq's diagonal
+	// words and the stacks of Tibetan, Myanmar and Khmer need the most.
+	LeadingLatin, LeadingDevanagari, LeadingArabic, LeadingCJK, LeadingTall, LeadingNastaliq float64
 
 	// Vertical gaps in u.
 	QuoteGap  float64 // quote to the accent rule
@@ -58,7 +60,7 @@ var standardScale = typeScale{
 	LogoHeight: 3.6, LogoMin: 2.0,
 	URL: 2.0, URLMin: 1.6,
 
-	LeadingLatin: 1.28, LeadingDevanagari: 1.5, LeadingArabic: 1.75,
+	LeadingLatin: 1.28, LeadingDevanagari: 1.5, LeadingArabic: 1.75, LeadingCJK: 1.45, LeadingTall: 2.1, LeadingNastaliq: 2.4,
 
 	QuoteGap: 4.0, RuleGap: 2.6, LineGap: 0.8, FooterGap: 3.0,
 	RuleWidth: 7, RuleHeight: 0.6,
@@ -148,6 +150,15 @@ func (s typeScale) leading(set scriptSet) float64 {
 	}
 	if set&scriptArabic != 0 {
 		l = max(l, s.LeadingArabic)
+	}
+	if set&scriptCJK != 0 {
+		l = max(l, s.LeadingCJK)
+	}
+	if set&scriptTall != 0 {
+		l = max(l, s.LeadingTall)
+	}
+	if set&scriptNastaliq != 0 {
+		l = max(l, s.LeadingNastaliq)
 	}
 	return l
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/factcard/factcard/facts/curate"
 	"github.com/factcard/factcard/functions/config"
+	"github.com/factcard/factcard/render"
 	"github.com/factcard/factcard/render/brand"
 )
 
@@ -127,9 +128,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	var ue *usageError
 	var ie *curate.InputError
 	var be *brand.Error
+	var mg *render.MissingGlyphError
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &mg):
+		// A character no shipped font has: bad input, like a bad brand.
+		fmt.Fprintf(e.stderr, "%s: %v\n", strings.Join(path, " "), err)
+		return exitUsage
 	case errors.As(err, &be):
 		// A bad brand named by an argument ('brand bundle'), as at start.
 		fmt.Fprintf(e.stderr, "%s: %v\n", strings.Join(path, " "), err)

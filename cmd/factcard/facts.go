@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -131,19 +130,31 @@ func lookup(id string) (facts.Fact, error) {
 }
 
 // checkCards lays every fact out on every card of brand b (nil for the
-// built-in brand), listing every one that does not fit.
+// built-in brand), listing every one that does not fit. The error wraps each
+// fact's, so a character no font has (*render.MissingGlyphError) exits 2.
 func checkCards(d *facts.Dataset, b *brand.Brand) error {
-	var errs []string
+	var msgs []string
+	var errs []error
 	for i, f := range d.All() {
 		if err := render.CheckFor(b, f); err != nil {
-			errs = append(errs, fmt.Sprintf("fact %d (%q): %v", i+1, f.ID, err))
+			msgs = append(msgs, fmt.Sprintf("fact %d (%q): %v", i+1, f.ID, err))
+			errs = append(errs, err)
 		}
 	}
 	if len(errs) > 0 {
-		return errors.New("invalid dataset: " + strings.Join(errs, "\n  "))
+		return &listError{msg: "invalid dataset: " + strings.Join(msgs, "\n  "), errs: errs}
 	}
 	return nil
 }
+
+// listError is a message over a list of errors, which it wraps.
+type listError struct {
+	msg  string
+	errs []error
+}
+
+func (e *listError) Error() string   { return e.msg }
+func (e *listError) Unwrap() []error { return e.errs }
 
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

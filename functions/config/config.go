@@ -313,6 +313,9 @@ func ForLambda(ctx context.Context, getenv func(string) string, log *slog.Logger
 	if c.Brand, err = LoadBrand(c.BrandDir); err != nil {
 		return Config{}, nil, err
 	}
+	if err := UseFonts(getenv, log); err != nil {
+		return Config{}, nil, err
+	}
 	svc, err := c.NewService(ctx, log)
 	return c, svc, err
 }
