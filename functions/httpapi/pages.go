@@ -328,7 +328,7 @@ func (s *server) sizeLinks(links []cardLink) (markup, error) {
 	for _, l := range links {
 		name := sizeName(loc, l.Size)
 		if err := s.pages.sizeLink.exec(&b, map[string]any{
-			"url": l.URL, "name": name, "theme": string(l.Theme), "width": l.Width, "height": l.Height,
+			"url": l.URL, "name": name, "theme": string(l.Theme), "width": l.Width, "height": l.Height, "comma": loc.Comma(),
 		}); err != nil {
 			return "", err
 		}
@@ -386,6 +386,7 @@ func factVals(loc *locale.Locale, f facts.Fact) map[string]any {
 		// In a right-to-left page the headline is isolated (dir="auto"), so a
 		// left-to-right one ending in "?" keeps its mark at its end.
 		"rtl":           loc.RTL,
+		"comma":         loc.Comma(),
 		"source_before": srcBefore,
 		"source_after":  srcAfter,
 		"lang":          f.Language,

@@ -406,6 +406,19 @@ func (l *Locale) Split(key Key, p string) (before, after string) {
 	return before, after
 }
 
+// Comma returns the locale's list separator, as its SpeakerRole label writes
+// it between name and role (", ", "، ", "，", "、"); ", " when the label is not
+// of the form "{name}…{role}".
+func (l *Locale) Comma() string {
+	s := l.labels[SpeakerRole]
+	if rest, ok := strings.CutPrefix(s, "{name}"); ok {
+		if sep, ok := strings.CutSuffix(rest, "{role}"); ok && !strings.Contains(sep, "{") {
+			return sep
+		}
+	}
+	return ", "
+}
+
 // mediumKeys maps each medium to its label; Unspecified has none.
 var mediumKeys = map[facts.Medium]Key{
 	facts.PostOnX:            MediumPostOnX,

@@ -263,6 +263,21 @@ func TestSplit(t *testing.T) {
 	}
 }
 
+func TestComma(t *testing.T) {
+	for _, tc := range []struct{ tag, want string }{{"en", ", "}, {"ar", "، "}, {"zh-Hans", "，"}, {"ja", "、"}} {
+		if got := mustLookup(t, tc.tag).Comma(); got != tc.want {
+			t.Errorf("%s: Comma() = %q, want %q", tc.tag, got, tc.want)
+		}
+	}
+	l, err := mustLookup(t, "en").WithLabels(map[string]string{"page.speaker-role": "{role} {name}"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := l.Comma(); got != ", " {
+		t.Errorf("Comma() of %q = %q, want the default \", \"", "{role} {name}", got)
+	}
+}
+
 func TestNumber(t *testing.T) {
 	for _, tc := range []struct{ tag, want string }{{"en", "1234"}, {"ar", "١٢٣٤"}, {"fa", "۱۲۳۴"}, {"hi", "1234"}} {
 		if got := mustLookup(t, tc.tag).Number(1234); got != tc.want {
