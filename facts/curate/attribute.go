@@ -54,8 +54,9 @@ const speechVerbs = `said|says|say|saying|told|tells|tell|telling|added|adds|add
 	`characterized|characterised|characterizing|characterising|justified|praised|praising|hailed|criticised|criticized|` +
 	`criticising|criticizing|attacked|denounced|thanked|thanking|indicated|indicating|revealed|cautioned|cautioning|` +
 	`elaborated|concluded|suggested|suggesting|informed|talked|spoke|speaking|expressed|cited|citing|read|reported|` +
-	`claims|states|confirmed|confirming|conceded|complained|pledged|promised|blamed|blaming|vowed|testified|quipped|` +
+	`confirmed|confirming|conceded|complained|pledged|promised|blamed|blaming|vowed|testified|quipped|` +
 	`exclaimed|shouted|wondered|predicted|accused|accusing|mentioned|answered|ruled|decided|found|add|write|explain|warn|insist|stress|` +
+	`underlined|underscored|reaffirmed|reasserted|denied|defended|shouting|lamented|boasted|joked|pleaded|demanded|proclaimed|contended|` +
 	`Saying|Speaking|Adding|Calling|Writing|Asking|Responding|Commenting|Explaining|Describing`
 
 // determinerLike words before a speech verb make it a noun ("their comments").
@@ -95,6 +96,9 @@ var skipBeforeVerb = map[string]bool{"has": true, "have": true, "had": true, "al
 	"afternoon": true, "evening": true, "week": true, "been": true, "being": true, "may": true, "might": true,
 	"could": true, "should": true, "can": true, "had earlier": true}
 
+var monthNames = map[string]bool{"January": true, "February": true, "March": true, "April": true, "June": true,
+	"July": true, "August": true, "September": true, "October": true, "November": true, "December": true}
+
 var weekdayNames = map[string]bool{"Monday": true, "Tuesday": true, "Wednesday": true, "Thursday": true, "Friday": true,
 	"Saturday": true, "Sunday": true}
 
@@ -103,6 +107,10 @@ var weekdayNames = map[string]bool{"Monday": true, "Tuesday": true, "Wednesday":
 var clauseWords = map[string]bool{"while": true, "but": true, "whereas": true, "because": true, "when": true,
 	"although": true, "though": true, "if": true, "that": true, "after": true, "before": true, "since": true,
 	"as": true, "and": true, "so": true, "where": true, "what": true, "who": true, "which": true, "whom": true}
+
+// documents are what words are read from: their author is who speaks.
+var documents = map[string]bool{"statement": true, "letter": true, "message": true, "post": true, "tweet": true,
+	"release": true, "report": true, "decree": true, "description": true, "note": true, "notice": true}
 
 // inscriptions carry words no one is said to speak: a banner "saying" them.
 var inscriptions = map[string]bool{"banner": true, "banners": true, "sign": true, "signs": true, "placard": true,
@@ -211,6 +219,9 @@ func isRole(w string) bool {
 	if roleWords[lw] || extraRoleWords[lw] {
 		return true
 	}
+	if sg, ok := strings.CutSuffix(lw, "s"); ok && capWord(w) && (roleWords[sg] || extraRoleWords[sg]) {
+		return true // "Members of the House"
+	}
 	if i := strings.IndexByte(lw, '-'); i > 0 {
 		for _, p := range strings.Split(lw, "-") {
 			if p != "ex" && p != "co" && p != "vice" && (roleWords[p] || extraRoleWords[p]) {
@@ -297,7 +308,15 @@ func tokens(s string, base int) []tok {
 
 func capWord(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
-	return unicode.IsUpper(r)
+	if !unicode.IsUpper(r) {
+		// "el-Sisi", "al-Assadi": a particle joined to a capitalised name.
+		if i := strings.IndexByte(w, '-'); i > 0 && i <= 3 && particles[w[:i]] {
+			r2, _ := utf8.DecodeRuneInString(w[i+1:])
+			return unicode.IsUpper(r2)
+		}
+		return false
+	}
+	return true
 }
 
 // run is a run of capitalised words (with the particles of names) in a list of
@@ -356,10 +375,10 @@ func splitRun(ws []tok, r run) (p person, ok bool) {
 	}
 	// Sentence starters and honorifics in front are not the name.
 	lead := 0
-	for lead < len(words)-1 && sentenceStarters[words[lead]] {
+	for lead < len(words)-1 && (sentenceStarters[words[lead]] || weekdayNames[words[lead]] || monthNames[words[lead]]) {
 		lead++
 	}
-	if lead == len(words)-1 && sentenceStarters[words[lead]] {
+	if lead == len(words)-1 && (sentenceStarters[words[lead]] || weekdayNames[words[lead]] || monthNames[words[lead]]) {
 		return person{}, false
 	}
 	words = words[lead:]
@@ -379,13 +398,20 @@ func splitRun(ws []tok, r run) (p person, ok bool) {
 	var role []string
 	if last >= 0 {
 		role, words = words[:last+1], words[last+1:]
-	} else if r.i >= 2 && strings.ToLower(ws[r.i-1].core()) == "of" && isRole(ws[r.i-2].core()) && len(words) >= 3 {
+	} else if rb := roleBefore(ws, r); rb && len(words) >= 3 {
 		// "Secretary of State Mike Pompeo": the run after "of" starts with the body.
 		keep := 2
 		if len(words) >= 4 && (isInitial(words[len(words)-2]) || particles[words[len(words)-2]]) {
 			keep = 3
 		}
 		role, words = words[:len(words)-keep], words[len(words)-keep:]
+	}
+	// A body's name with a person's after it: "United Nations Nikki Haley".
+	if lo := lastOrgWord(words); lo >= 0 && len(words)-lo-1 >= 2 && lo < len(words)-1 {
+		tail := words[lo+1:]
+		if lastOrgWord(tail) < 0 && !isRole(tail[0]) {
+			role, words = append(role, words[:lo+1]...), tail
+		}
 	}
 	// Honorifics stay with the name; a name is not only an honorific.
 	if len(words) == 0 || len(words) == 1 && honorificWords[strings.ToLower(strings.TrimSuffix(words[0], "."))] {
@@ -404,7 +430,7 @@ func splitRun(ws []tok, r run) (p person, ok bool) {
 			p.org = true
 		}
 	}
-	if len(words) == 1 && isAcronym(words[0]) {
+	if len(words) == 1 && isAcronym(words[0]) || placeWords[words[0]] {
 		p.org = true
 	}
 	return p, true
@@ -632,7 +658,7 @@ func (x *extractor) parseNP(s string, at int) (ref, bool) {
 			pl := strings.ToLower(ws[pi].core())
 			if pl == "the" && k == 0 && r.i == 1 {
 				// "The Coast Guard": the run is the body itself.
-			} else if prepositions[pl] && !(pl == "of" && r.i >= 2 && isRole(ws[r.i-2].core())) && !(pl == "of" && runHasTitledName(ws, r)) {
+			} else if prepositions[pl] && !roleBefore(ws, r) && !(pl == "of" && runHasTitledName(ws, r)) {
 				continue // "one of the Victims", "representatives from Iran"
 			}
 		}
@@ -653,6 +679,11 @@ func (x *extractor) parseNP(s string, at int) (ref, bool) {
 	}
 	if head < 0 {
 		head = orgHead
+		if head >= 0 && runs[head].i >= 2 && strings.ToLower(ws[runs[head].i-1].core()) == "the" && prepositions[strings.ToLower(ws[runs[head].i-2].core())] &&
+			(quantifiers[firstLow] || isRole(ws[0].core())) {
+			// "Members of the House of Commons": the body is the description's, not the speaker.
+			return ref{name: joinTokens(ws), desc: true, at: ws[0].at}, true
+		}
 	}
 	if head > 0 && !(head == orgHead) {
 		// "Drosk and Okonkwo-Tell": two speakers.
@@ -880,12 +911,29 @@ func (x *extractor) subjectOf(s string, verbAt, verbEnd int) (ref, string) {
 			if adverbial(segs[i].s) {
 				continue
 			}
+			// The phrase the relative follows: "drafted by Alex Greenwich who said";
+			// a statement's words are its author's ("X released a statement which read").
+			if np, npAt := npTail(segs[i].s, segs[i].at, true); np != "" {
+				if f := strings.Fields(strings.ToLower(np)); documents[strings.Trim(f[len(f)-1], ",")] {
+					return x.clauseSubject(head[:npAt])
+				}
+				if r, ok := x.parseNP(np, npAt); ok {
+					return r, ""
+				}
+			}
 			if r, ok := x.parseNP(lastClause(segs[i].s, segs[i].at)); ok {
 				return r, ""
 			}
 			break
 		}
 		return ref{}, "no speaker found before “" + verb + "”"
+	}
+	if participle(verb) && inscriptions[strings.ToLower(ws[k-1].core())] {
+		return ref{}, "words on a banner or a sign, not words anyone is said to have spoken"
+	}
+	if participle(verb) && !capWord(ws[k-1].core()) && !pronouns[strings.ToLower(ws[k-1].core())] && !strings.HasSuffix(ws[k-1].s, ",") {
+		// "He underlined the call by saying": the participle's subject is the clause's.
+		return x.clauseSubject(s[:verbAt])
 	}
 	end := ws[k-1].at + len(ws[k-1].s)
 	start := 0
@@ -928,7 +976,7 @@ func (x *extractor) subjectOf(s string, verbAt, verbEnd int) (ref, string) {
 	if rest, ok := strings.CutPrefix(last.s, "with "); ok && participle(verb) {
 		last = segment{rest, last.at + 5} // "with Zinichev describing"
 	}
-	np, npAt := npTail(last.s, last.at)
+	np, npAt := npTail(last.s, last.at, false)
 	if np == "" {
 		if f := strings.Fields(last.s); len(f) > 0 && quantifiers[strings.ToLower(f[0])] {
 			np, npAt = last.s, last.at // "Some of the protesters Wikinews interviewed"
@@ -994,6 +1042,15 @@ func (x *extractor) clauseSubject(s string) (ref, string) {
 		}
 		np := sg.s[:ws[n-1].at-sg.at+len(ws[n-1].s)]
 		if r, ok := x.parseNP(np, sg.at); ok {
+			if r.desc && np == sg.s {
+				// "One of these groups, the Syrian Democratic Forces (SDF), opposed …".
+				for _, next := range segs[1:] {
+					if r2, ok := x.parseNP(next.s, next.at); ok && !r2.desc && r2.pronoun == "" && next.at > sg.at {
+						return r2, ""
+					}
+					break
+				}
+			}
 			return r, ""
 		}
 		break
@@ -1053,7 +1110,7 @@ func titleLike(quote string) bool {
 		return false
 	}
 	w := strings.Fields(q)
-	if len(w) == 0 || len(w) > 6 {
+	if len(w) == 0 || len(w) > 10 {
 		return false
 	}
 	caps := 0
@@ -1085,7 +1142,7 @@ func (x *extractor) attributeQuote(q quoteSpan, sStart int, before, after string
 	// A split quote: “A,” she said, “B.” — B is A's speaker's.
 	if prev.ok && prev.q.line == q.line && prev.q.close <= q.open && prev.q.close >= sStart {
 		between := x.text[prev.q.close:q.open]
-		if len(strings.Fields(between)) <= 14 && !strings.ContainsAny(between, ".!?;") &&
+		if len(strings.Fields(between)) <= 14 && !strings.ContainsAny(between, ".!?;") && !mentionsInscription(between) &&
 			len(verbLocs(between)) > 0 && (prev.att.speaker() != "" || prev.att.form != "") {
 			a := prev.att
 			a.inBefore = false
@@ -1223,7 +1280,8 @@ func (x *extractor) fromBefore(clause string, clauseAt int) (attribution, bool) 
 		verb := clause[v[0]:v[1]]
 		if verb == "read" || verb == "reads" {
 			// "a statement which read": only after a statement or a decree.
-			if !strings.Contains(strings.ToLower(clause[:v[0]]), "statement") && !strings.Contains(strings.ToLower(clause[:v[0]]), "decree") {
+			if lc := strings.ToLower(clause[:v[0]]); !strings.Contains(lc, "statement") && !strings.Contains(lc, "decree") &&
+				!strings.Contains(lc, "description") && !strings.Contains(lc, "letter") && !strings.Contains(lc, "message") {
 				return attribution{}, false
 			}
 		}
@@ -1288,6 +1346,11 @@ func (x *extractor) fromAfter(after, quote string) (attribution, bool) {
 	if m := afterSubjectVerb(after); m != nil {
 		phrase := strings.TrimSpace(after[m[2]:m[3]])
 		first := strings.ToLower(strings.Fields(phrase)[0])
+		if prepositions[first] {
+			if i := strings.LastIndex(phrase, ", "); i > 0 {
+				first = strings.ToLower(strings.Fields(phrase[i+2:])[0])
+			}
+		}
 		if first == "and" && len(strings.Fields(phrase)) == 1 && x.beforeClause != "" {
 			// "The State Department gave its “…” and said": the sentence's subject.
 			if r, reason := x.clauseSubject(x.beforeClause); reason == "" && r.pronoun == "" {
@@ -1298,10 +1361,14 @@ func (x *extractor) fromAfter(after, quote string) (attribution, bool) {
 		if clauseWords[first] || prepositions[first] && first != "by" {
 			return attribution{}, false
 		}
-		if strings.Contains(phrase, " and ") {
-			return attribution{form: "“…,” X said", reason: "attributed to more than one speaker (" + phrase + ")"}, false
-		}
 		segs := segments(phrase, m[2])
+		if len(segs) > 1 && adverbial(segs[0].s) {
+			// "… between Greece and Turkey, he added": the phrase after the comma.
+			segs = segs[len(segs)-1:]
+		}
+		if len(segs) == 1 && strings.Contains(segs[0].s, " and ") {
+			return attribution{form: "“…,” X said", reason: "attributed to more than one speaker (" + segs[0].s + ")"}, false
+		}
 		if r, ok := x.pickSegment(segs); ok {
 			return attribution{ref: r, form: "“…,” X said"}, true
 		}
@@ -1357,7 +1424,7 @@ func (x *extractor) personsIn(from, to int) []string {
 			continue
 		}
 		skip := false
-		for k := r.i - 1; k >= 0 && k >= r.i-2; k-- {
+		for k := r.i - 1; k >= 0 && k >= r.i-2 && !roleBefore(ws, r); k-- {
 			c := strings.ToLower(ws[k].core())
 			if prepositions[c] {
 				skip = true
@@ -1375,7 +1442,8 @@ func (x *extractor) personsIn(from, to int) []string {
 			continue
 		}
 		full, forms := x.ix.resolve(p.name)
-		if len(forms) > 0 || len(strings.Fields(full)) < 2 {
+		titled := p.role != "" || r.i > 0 && isRole(ws[r.i-1].core())
+		if len(forms) > 0 || len(strings.Fields(full)) < 2 && !titled {
 			continue
 		}
 		if !slices.Contains(out, full) {
@@ -1472,7 +1540,7 @@ func (x *extractor) pronounRef(q quoteSpan, sStart int, r ref) (string, string) 
 			return "", ": the sentence before names " + strings.Join(ps, " and ")
 		}
 	}
-	if x.last.name != "" && !x.last.desc && (x.last.line == q.line || x.last.line == q.line-1) && !x.othersBetween(x.last.close, sStart, x.last.name) {
+	if x.last.name != "" && !x.last.desc && !x.last.org && (x.last.line == q.line || x.last.line == q.line-1) && !x.othersBetween(x.last.close, sStart, x.last.name) {
 		return x.last.name, ""
 	}
 	return "", ": no one named before it"
@@ -1482,6 +1550,7 @@ func (x *extractor) pronounRef(q quoteSpan, sStart int, r ref) (string, string) 
 type lastSpeaker struct {
 	name  string
 	desc  bool
+	org   bool
 	line  int
 	close int // where its quotation ends
 }
@@ -1491,7 +1560,7 @@ var pronouns = map[string]bool{"he": true, "she": true, "they": true, "it": true
 // npTail is the noun phrase that ends s: back from its end over names, titles,
 // nouns and determiners, to the first word that is a verb or starts a clause
 // ("Znak.com reported its source" → "its source").
-func npTail(s string, at int) (string, int) {
+func npTail(s string, at int, object bool) (string, int) {
 	ws := tokens(s, 0)
 	if n := len(ws); n > 0 && pronouns[strings.ToLower(ws[n-1].core())] {
 		return s[ws[n-1].at:], at + ws[n-1].at
@@ -1516,8 +1585,12 @@ func npTail(s string, at int) (string, int) {
 		}
 		i--
 	}
-	// Not from inside a prepositional phrase: "of"/"for"/"from" needs a head before it.
+	// Not from inside a prepositional phrase: "of"/"for"/"from" needs a head before
+	// it. A phrase after a preposition is its object, not a subject.
 	for i < len(ws) && (prepositions[strings.ToLower(ws[i].core())]) {
+		if !object {
+			return "", at
+		}
 		i++
 	}
 	if i >= len(ws) {
@@ -1686,4 +1759,47 @@ func (x *extractor) bodyBefore(q quoteSpan, sStart int) string {
 		return ""
 	}
 	return full
+}
+
+// placeWords start the names of places, not of people ("Northern Cyprus").
+var placeWords = map[string]bool{"North": true, "South": true, "East": true, "West": true, "Northern": true,
+	"Southern": true, "Eastern": true, "Western": true, "Central": true, "Upper": true, "Lower": true,
+	"Greater": true, "New": true, "Saint": true, "St.": true, "San": true, "Santa": true, "Los": true, "Las": true,
+	"Fort": true, "Port": true, "Mount": true, "Lake": true, "Cape": true, "Gulf": true, "Hong": true}
+
+func lastOrgWord(words []string) int {
+	last := -1
+	for i, w := range words {
+		if orgWords[strings.ToLower(w)] {
+			last = i
+		}
+	}
+	return last
+}
+
+// roleBefore reports whether a run follows a title and a preposition: "Secretary
+// of State Mike Pompeo", "Senator from Vermont Bernie Sanders", "Representative
+// for Iran Brian Hook", "Ambassador to the United Nations Nikki Haley".
+func roleBefore(ws []tok, r run) bool {
+	k := r.i - 1
+	if k >= 0 && strings.ToLower(ws[k].core()) == "the" {
+		k--
+	}
+	if k < 1 {
+		return false
+	}
+	switch strings.ToLower(ws[k].core()) {
+	case "of", "from", "for", "to":
+		return isRole(ws[k-1].core())
+	}
+	return false
+}
+
+func mentionsInscription(s string) bool {
+	for _, w := range strings.Fields(strings.ToLower(s)) {
+		if inscriptions[strings.Trim(w, ",.;:")] {
+			return true
+		}
+	}
+	return false
 }

@@ -326,7 +326,7 @@ func (x *extractor) candidate(q quoteSpan) (Candidate, bool) {
 	x.prev = prevQuote{ok: true, q: q, sentStart: sStart, att: a}
 	switch {
 	case c.Speaker != "":
-		x.last = lastSpeaker{name: c.Speaker, desc: a.ref.desc, line: q.line, close: q.close}
+		x.last = lastSpeaker{name: c.Speaker, desc: a.ref.desc, org: a.ref.org, line: q.line, close: q.close}
 	case a.form != "":
 		x.last = lastSpeaker{} // someone the text does not clearly name spoke since
 	}
