@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	gotextfont "github.com/go-text/typesetting/font"
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/facts/panicerr"
@@ -207,5 +210,77 @@ func TestBrandFontDamage(t *testing.T) {
 				t.Errorf("brand.Load = %q, want it to start %q", msg, want)
 			}
 		})
+	}
+}
+
+// damageGlyph returns a copy of the TrueType font data in which the glyph for r,
+// which must have two contours or more, has its first contour end past its last
+// one: the damage of the glyf reader panic (getContourPoints indexes the points
+// by every contour end unchecked), on any glyph.
+func damageGlyph(t *testing.T, data []byte, r rune) []byte {
+	t.Helper()
+	be := binary.BigEndian
+	table := func(tag string) int {
+		for i := range int(be.Uint16(data[4:])) {
+			if rec := data[12+16*i:]; string(rec[:4]) == tag {
+				return int(be.Uint32(rec[8:]))
+			}
+		}
+		t.Fatalf("the font has no %s table", tag)
+		return 0
+	}
+	face, err := gotextfont.ParseTTF(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gid, ok := face.NominalGlyph(r)
+	if !ok {
+		t.Fatalf("the font has no glyph for %q", r)
+	}
+	loca, glyf := table("loca"), table("glyf")
+	var off int
+	if be.Uint16(data[table("head")+50:]) == 0 { // indexToLocFormat: short offsets
+		off = 2 * int(be.Uint16(data[loca+2*int(gid):]))
+	} else {
+		off = int(be.Uint32(data[loca+4*int(gid):]))
+	}
+	g := glyf + off
+	n := int(int16(be.Uint16(data[g:])))
+	if n < 2 {
+		t.Fatalf("the glyph for %q has %d contours, want two or more", r, n)
+	}
+	out := bytes.Clone(data)
+	be.PutUint16(out[g+10:], be.Uint16(data[g+10+2*(n-1):])+1000) // endPtsOfContours[0]
+	return out
+}
+
+// TestPreloadDamagedFontIsAnError checks that the warm-up of a brand whose font
+// panics on a glyph every card uses returns the panic as an error: it draws on
+// goroutines of its own, where a panic would end the process. The brand is put
+// together around brand.Load, which refuses the font.
+func TestPreloadDamagedFontIsAnError(t *testing.T) {
+	data := damageGlyph(t, readExampleFonts(t)[0], 'e')
+	if _, err := brand.Load(fontBrand(data)); err == nil {
+		t.Fatal("brand.Load accepted the damaged font; want it refused")
+	}
+	good, err := brand.Load(fontBrand(readExampleFonts(t)[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	face, err := gotextfont.ParseTTF(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := *good
+	q := *good.Quote
+	q.Face = face.Font
+	b.Quote, b.Names = &q, &q
+	defer states.Delete(&b)
+	err = PreloadFor(&b)
+	if _, ok := panicerr.As(err); !ok || !strings.Contains(err.Error(), "index out of range") {
+		t.Fatalf("PreloadFor = %v, want the glyph's panic as an error", err)
+	}
+	if again := PreloadFor(&b); again == nil || again.Error() != err.Error() {
+		t.Errorf("PreloadFor again = %v, want the same error, once", again)
 	}
 }
