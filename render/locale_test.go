@@ -1,7 +1,6 @@
 package render
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"image"
@@ -41,7 +40,7 @@ func localeBrand(t testing.TB, tag string) *brand.Brand {
 }
 
 // localeGoldens are the cards drawn in a locale other than English: each
-// right-to-left locale's mirrored card, and Hindi's. Dataset facts give the
+// right-to-left locale's mirrored card, and Hindi's, Russian's and Chinese's. Dataset facts give the
 // labels (a resolved date and its note, an unknown date, the media); the
 // fixture gives a card whose quote is right to left as well.
 var localeGoldens = []struct {
@@ -55,6 +54,11 @@ var localeGoldens = []struct {
 	{"ur", "bruce-offered-us-assistance", SizeOG, ThemeDark},
 	{"ur", "india-irresponsible-and-cowardly", SizeSquare, ThemeLight},
 	{"hi", "leavitt-decades-old-hostilities", SizeOG, ThemeDark},
+	{"he", "leavitt-decades-old-hostilities", SizeOG, ThemeLight},
+	{"he", "fixture-urdu-context", SizePortrait, ThemeDark},
+	{"ru", "rubio-methods-to-de-escalate", SizeOG, ThemeDark},
+	{"ru", "bruce-offered-us-assistance", SizeStory, ThemeLight},
+	{"zh-Hans", "leavitt-decades-old-hostilities", SizeSquare, ThemeDark},
 }
 
 // localeCases returns the golden images of localeGoldens.
@@ -212,24 +216,6 @@ func sameRGB(c color.Color, want color.NRGBA) bool {
 	return uint8(r>>8) == want.R && uint8(g>>8) == want.G && uint8(b>>8) == want.B
 }
 
-// TestLocaleMissingGlyph: until the fonts cover a script, a card whose own
-// words are in it fails with a *MissingGlyphError naming the field, never a
-// card with holes.
-func TestLocaleMissingGlyph(t *testing.T) {
-	f, _ := facts.Default().Lookup("jaishankar-measured-and-responsible")
-	for _, tag := range []string{"ru", "he", "ja", "th", "bn"} {
-		var buf bytes.Buffer
-		err := Render(&buf, f, Options{Brand: localeBrand(t, tag)})
-		if err == nil {
-			continue // the fonts cover it now; the goldens check the card
-		}
-		var mg *MissingGlyphError
-		if !errors.As(err, &mg) {
-			t.Errorf("%s: %v, want nil or a *MissingGlyphError", tag, err)
-		}
-	}
-}
-
 // TestCheckBrandLocale: a brand whose labels have a character no font has
 // fails CheckBrand on the label's field; a locale the fonts cover passes.
 func TestCheckBrandLocale(t *testing.T) {
@@ -272,32 +258,23 @@ func TestCheckBrandLocale(t *testing.T) {
 			}
 		})
 	}
-	// A locale whose script the fonts lack fails on "locale" until they have it.
-	if err := CheckBrand(load(`"locale": "ko"`)); err != nil {
-		var be *brand.Error
-		if !errors.As(err, &be) || be.Field != "locale" {
-			t.Errorf("CheckBrand(ko) = %v, want nil or a *brand.Error on locale", err)
+	// Every built-in locale's words have glyphs in the fonts.
+	for _, tag := range locale.Tags() {
+		if err := CheckBrand(localeBrand(t, tag)); err != nil {
+			t.Errorf("CheckBrand in locale %s: %v", tag, err)
 		}
 	}
 }
 
-// TestEveryLocaleFits lays out every dataset fact in every built-in locale
-// whose script the fonts draw, on every size and theme (CheckFor): the
-// locale's words must fit beside the brand or above it. A locale the fonts do
-// not cover yet must fail with a *MissingGlyphError and nothing else.
+// TestEveryLocaleFits lays out every dataset fact in every built-in locale,
+// on every size and theme (CheckFor): the locale's words have glyphs and fit
+// beside the brand or above it.
 func TestEveryLocaleFits(t *testing.T) {
 	for _, tag := range locale.Tags() {
 		t.Run(tag, func(t *testing.T) {
 			b := localeBrand(t, tag)
 			for _, f := range facts.Default().All() {
-				err := CheckFor(b, f)
-				var mg *MissingGlyphError
-				switch {
-				case err == nil:
-				case errors.As(err, &mg):
-					t.Logf("%s: fonts lack the locale's script yet: %v", tag, err)
-					return
-				default:
+				if err := CheckFor(b, f); err != nil {
 					t.Errorf("%s: %v", f.ID, err)
 				}
 			}
