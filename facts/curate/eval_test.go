@@ -226,19 +226,26 @@ func TestEvalReport(t *testing.T) {
 		logf = t.Logf
 	}
 	rows := map[string]evalScore{
-		"tuning":            scoreSet(t, "tuning.json", logf),
-		"held-out":          scoreSet(t, "heldout.json", nil),
-		"held-out (unread)": scoreSet(t, "fresh.json", nil),
+		"tuning":                               scoreSet(t, "tuning.json", logf),
+		"held-out":                             scoreSet(t, "heldout.json", nil),
+		"second set (tuned after its 1st run)": scoreSet(t, "fresh.json", nil),
+		"unseen (read after the rules froze)":  scoreSet(t, "unseen.json", nil),
 	}
 	for name, s := range rows {
 		if s.quotes == 0 || s.articles == 0 {
 			t.Errorf("%s: no quotes scored", name)
 		}
 	}
-	table := evalTable(rows, []string{"tuning", "held-out", "held-out (unread)"})
-	trial := scoreSet(t, "trial.json", nil)
-	table += fmt.Sprintf("\nTried as a new user would (%d quotes in no set above): %d right speakers, %d wrong, %d left empty, %d not found.\n",
-		trial.quotes, trial.right, trial.wrong, trial.empty, trial.quotes-trial.found)
+	table := evalTable(rows, []string{"tuning", "held-out", "second set (tuned after its 1st run)", "unseen (read after the rules froze)"})
+	table += "\n"
+	for _, tr := range []struct{ name, file string }{
+		{"Tried as a new user would, unseen", "trial-unseen.json"},
+		{"The first trial, tuned on after its first run", "trial.json"},
+	} {
+		s := scoreSet(t, tr.file, nil)
+		table += fmt.Sprintf("%s (%d quotes in no set above): %d right speakers, %d wrong, %d left empty, %d not found.\n",
+			tr.name, s.quotes, s.right, s.wrong, s.empty, s.quotes-s.found)
+	}
 	if *evalReport {
 		fmt.Print(table)
 	} else {
@@ -269,7 +276,7 @@ func TestEvalHeldOutFloor(t *testing.T) {
 // the halves do not share an article.
 func TestEvalCorpus(t *testing.T) {
 	seen := map[string]string{}
-	for _, name := range []string{"tuning.json", "heldout.json", "fresh.json", "trial.json"} {
+	for _, name := range []string{"tuning.json", "heldout.json", "fresh.json", "unseen.json", "trial.json", "trial-unseen.json"} {
 		for _, a := range loadEvalSet(t, name).Articles {
 			if a.Title == "" || !strings.HasPrefix(a.URL, "https://en.wikinews.org/wiki/") || a.Date == "" || !strings.Contains(a.Licence, "CC BY 2.5") {
 				t.Errorf("%s: %s lacks its title, Wikinews URL, date or licence", name, a.File)
