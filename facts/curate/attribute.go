@@ -55,7 +55,7 @@ const speechVerbs = `said|says|say|saying|told|tells|tell|telling|added|adds|add
 	`criticising|criticizing|attacked|denounced|thanked|thanking|indicated|indicating|revealed|cautioned|cautioning|` +
 	`elaborated|concluded|suggested|suggesting|informed|talked|spoke|speaking|expressed|cited|citing|read|reported|` +
 	`confirmed|confirming|conceded|complained|pledged|promised|blamed|blaming|vowed|testified|quipped|` +
-	`exclaimed|shouted|wondered|predicted|accused|accusing|mentioned|answered|ruled|decided|found|add|write|explain|warn|insist|stress|` +
+	`exclaimed|shouted|wondered|predicted|accused|accusing|mentioned|answered|ruled|referred|write|explain|warn|insist|stress|` +
 	`underlined|underscored|reaffirmed|reasserted|denied|defended|shouting|lamented|boasted|joked|pleaded|demanded|proclaimed|contended|` +
 	`Saying|Speaking|Adding|Calling|Writing|Asking|Responding|Commenting|Explaining|Describing`
 
@@ -116,6 +116,9 @@ var documents = map[string]bool{"statement": true, "letter": true, "message": tr
 var inscriptions = map[string]bool{"banner": true, "banners": true, "sign": true, "signs": true, "placard": true,
 	"placards": true, "poster": true, "posters": true, "headline": true, "caption": true, "slogan": true,
 	"t-shirt": true, "shirt": true, "graffiti": true, "plaque": true, "billboard": true, "flag": true}
+
+// affiliation words after a name say whom the person speaks for.
+var affiliation = map[string]bool{"of": true, "from": true, "at": true, "on": true}
 
 // prepositions before a name make it an object, not a speaker.
 var prepositions = map[string]bool{"of": true, "to": true, "with": true, "by": true, "for": true, "from": true,
@@ -382,7 +385,7 @@ func splitRun(ws []tok, r run) (p person, ok bool) {
 		return person{}, false
 	}
 	words = words[lead:]
-	for len(words) > 1 && (strings.HasSuffix(words[0], "-led") || strings.HasSuffix(words[0], "-backed") || strings.HasSuffix(words[0], "-based") || strings.HasSuffix(words[0], "-owned")) {
+	for len(words) > 1 && (strings.HasSuffix(words[0], "-old") || strings.HasSuffix(words[0], "-led") || strings.HasSuffix(words[0], "-backed") || strings.HasSuffix(words[0], "-based") || strings.HasSuffix(words[0], "-owned")) {
 		words = words[1:]
 	}
 	// Postnominals after it are not either.
@@ -673,8 +676,14 @@ func (x *extractor) parseNP(s string, at int) (ref, bool) {
 			continue
 		}
 		head = k
-		if r.j < len(ws) && (prepositions[strings.ToLower(ws[r.j].core())] || strings.HasPrefix(ws[r.j].s, "(")) {
-			break
+		if r.j < len(ws) && (affiliation[strings.ToLower(ws[r.j].core())] || strings.HasPrefix(ws[r.j].s, "(")) {
+			break // "Peter Iseley of …", "Regina Ip from …"
+		}
+	}
+	if head < 0 && orgHead >= 0 {
+		if r := runs[orgHead]; r.j < len(ws) && !capWord(ws[r.j].core()) && isRole(ws[r.j].core()) {
+			// "A Hampshire Police spokesman": the body's spokesman, not the body.
+			return ref{name: joinTokens(ws), desc: true, at: ws[0].at}, true
 		}
 	}
 	if head < 0 {
@@ -931,15 +940,16 @@ func (x *extractor) subjectOf(s string, verbAt, verbEnd int) (ref, string) {
 	if participle(verb) && inscriptions[strings.ToLower(ws[k-1].core())] {
 		return ref{}, "words on a banner or a sign, not words anyone is said to have spoken"
 	}
-	if participle(verb) && !capWord(ws[k-1].core()) && !pronouns[strings.ToLower(ws[k-1].core())] && !strings.HasSuffix(ws[k-1].s, ",") {
+	if participle(verb) && !(k >= 2 && strings.ToLower(ws[k-2].core()) == "with" && capWord(ws[k-1].core())) && !pronouns[strings.ToLower(ws[k-1].core())] {
 		// "He underlined the call by saying": the participle's subject is the clause's.
 		return x.clauseSubject(s[:verbAt])
 	}
 	end := ws[k-1].at + len(ws[k-1].s)
 	start := 0
+	commaBefore := strings.HasSuffix(ws[k-1].s, ",")
 	for i := k - 1; i >= 0; i-- {
 		c := strings.ToLower(ws[i].core())
-		if clauseWords[c] && c != "and" && i < k-1 {
+		if clauseWords[c] && c != "and" && i < k-1 && !commaBefore {
 			start = ws[i].at + len(ws[i].s)
 			break
 		}
@@ -957,10 +967,7 @@ func (x *extractor) subjectOf(s string, verbAt, verbEnd int) (ref, string) {
 		var np []segment
 		for i := len(segs) - 1; i >= 0 && len(np) < 2; i-- {
 			if adverbial(segs[i].s) {
-				if len(np) == 0 {
-					continue
-				}
-				break
+				continue // "Anderson Cooper, of CNN, one of her sons, stated"
 			}
 			np = append([]segment{segs[i]}, np...)
 		}
@@ -1426,6 +1433,9 @@ func (x *extractor) personsIn(from, to int) []string {
 		skip := false
 		for k := r.i - 1; k >= 0 && k >= r.i-2 && !roleBefore(ws, r); k-- {
 			c := strings.ToLower(ws[k].core())
+			if c == "to" && k > 0 && strings.EqualFold(ws[k-1].core(), "according") {
+				break // "According to Muyembe, …": the one whose words follow
+			}
 			if prepositions[c] {
 				skip = true
 				break
@@ -1486,8 +1496,34 @@ func (x *extractor) resolveRef(a attribution, q quoteSpan, sStart int, before st
 		return attribution{form: a.form, reason: "attributed to more than one speaker (" + r.name + ")"}
 	}
 	if r.desc {
+		// "The family's statement read", "Their statement read": the author's words.
+		w := strings.Fields(r.name)
+		for k, ww := range w {
+			if k > 0 && prepositions[strings.ToLower(ww)] {
+				w = w[:k] // "The family's statement on the death": its head
+				break
+			}
+		}
+		if len(w) > 0 && documents[strings.ToLower(strings.Trim(w[len(w)-1], ",.;:"))] {
+			first := strings.ToLower(w[0])
+			switch {
+			case len(w) >= 2 && (strings.HasSuffix(w[len(w)-2], "'s") || strings.HasSuffix(w[len(w)-2], "’s")):
+				owner := strings.Join(w[:len(w)-1], " ")
+				owner = strings.TrimSuffix(strings.TrimSuffix(owner, "'s"), "’s")
+				a.ref = ref{name: owner, desc: !capWord(strings.Fields(owner)[len(strings.Fields(owner))-1]), at: r.at}
+				return x.resolveRef(a, q, sStart, before)
+			case first == "their" || first == "its":
+				if body := x.bodyBefore(q, sStart); body != "" {
+					a.ref = ref{name: body, org: true, at: -1}
+					a.mention = r.name
+					a.inBefore = false
+					return a
+				}
+			}
+			return attribution{form: a.form, reason: "the words of " + r.name + ", whose author the sentence does not name"}
+		}
 		// "the president": the one the text names with that title.
-		w := strings.Fields(strings.ToLower(r.name))
+		w = strings.Fields(strings.ToLower(r.name))
 		if len(w) >= 2 && len(w) <= 3 && w[0] == "the" && isRole(w[len(w)-1]) {
 			names := x.ix.roles[w[len(w)-1]]
 			if len(names) == 1 {
