@@ -30,6 +30,7 @@ var edgeChecks = []edgeCheck{
 	{"published-dataset-immutable", checkDatasetImmutable},
 	{"origin-answers-only-the-cdn", checkOriginSecret},
 	{"cdn-rate-limit", checkRateLimit},
+	{"alarms", checkAlarms},
 	{"throttling", checkThrottling},
 }
 
@@ -401,6 +402,29 @@ var edgeMutations = []struct {
 	}},
 	{"web ACL not attached", "cdn-rate-limit", func(doc map[string]any) {
 		delete(at(doc, "Resources", "Cdn", "Properties", "DistributionConfig").(map[string]any), "WebACLId")
+	}},
+	{"no generate throttles alarm", "alarms", func(doc map[string]any) {
+		delete(at(doc, "Resources").(map[string]any), "GenerateFunctionThrottlesAlarm")
+	}},
+	{"5xx count without the request count", "alarms", func(doc map[string]any) {
+		props := at(doc, "Resources", "Api5xxRateAlarm", "Properties").(map[string]any)
+		props["Metrics"] = list(props["Metrics"])[:1]
+	}},
+	{"an alarm that tells no one", "alarms", func(doc map[string]any) {
+		delete(at(doc, "Resources", "ApiFunctionErrorsAlarm", "Properties").(map[string]any), "AlarmActions")
+	}},
+	{"failed runs alarm on another machine", "alarms", func(doc map[string]any) {
+		for _, m := range list(at(doc, "Resources", "GenerateRunsFailedAlarm", "Properties", "Metrics")) {
+			for _, d := range list(at(m, "MetricStat", "Metric", "Dimensions")) {
+				d.(map[string]any)["Value"] = "arn:aws:states:us-east-1:123456789012:stateMachine:other"
+			}
+		}
+	}},
+	{"an alarm on a metric nobody emits", "alarms", func(doc map[string]any) {
+		at(doc, "Resources", "ApiStoreFaultsAlarm", "Properties").(map[string]any)["MetricName"] = "StoreErrors"
+	}},
+	{"e-mail subscribed without an address", "alarms", func(doc map[string]any) {
+		delete(at(doc, "Resources", "AlarmEmailSubscription").(map[string]any), "Condition")
 	}},
 	{"no route throttling", "throttling", func(doc map[string]any) {
 		delete(at(doc, "Resources", "HttpApi", "Properties").(map[string]any), "DefaultRouteSettings")
