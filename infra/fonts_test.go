@@ -29,8 +29,8 @@ import (
 // text for the tests, attributed to a fictional speaker, never a quote of
 // anyone, and never in facts/dataset.json.
 var worldFixtures = []struct{ id, lang, quote string }{
-	{"fixture-zh-hans", "zh-Hans", "这是为卡片准备的测试句子，不是任何人的引语。"},
-	{"fixture-ja", "ja", "これはカード用のテスト文で、誰の発言でもありません。"},
+	{"fixture-zh-hans", "zh-Hans", "这是为卡片准备的测试句子，不是任何人的引语"},
+	{"fixture-ja", "ja", "これはカード用のテスト文で、誰の発言でもありません"},
 	{"fixture-th", "th", "นี่คือประโยคทดสอบสำหรับการ์ด ไม่ใช่คำพูดของใคร"},
 }
 
@@ -64,8 +64,8 @@ func publishWorldFixtures(t *testing.T, srv *s3server.Server, bucket string) (*f
 			f.lang = "en"
 		}
 		doc += fmt.Sprintf("%s, %s, on %s said: %s (end of fixture)\n", name, role, said, f.quote)
-		// The generated document's sentence rules are English ones: the quotes
-		// are fragments there, with their context.
+		// Each quote runs on into "(end of fixture)" in the document, without a
+		// full stop: a fragment there, with its context.
 		ff = append(ff, fileFact{f.id, f.quote, true, map[string]string{"before": "said:", "after": "(end of fixture)"}, f.lang, map[string]string{"name": name, "role": role},
 			map[string]string{"value": "2025-05-12", "precision": "stated", "as_given": said}, "statement", "fixture-source"})
 	}
