@@ -94,7 +94,7 @@ fuzz: ## Run each fuzz target (dataset loader, HTTP router, card layout, damaged
 
 .PHONY: eval-extract
 eval-extract: ## How well `facts extract` finds quotes and names speakers on the hand-annotated Wikinews corpus (both halves).
-	@$(GO) test ./facts/curate -run '^TestEvalReport$$' -count=1 -v -args -eval.report | grep -e '^|' -e '^Tried' -e '^The first trial'
+	@$(GO) test ./facts/curate -run '^TestEvalReport$$' -count=1 -v -args -eval.report | grep -e '^|' -e '^Tried' -e '^The '
 
 .PHONY: load
 load: $(VERSITYGW) ## Load-test `factcard serve` on loopback (64 connections: cached cards 30 s, then 10,000 renders with S3 down) and print a table.
