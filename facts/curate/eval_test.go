@@ -20,13 +20,17 @@ var (
 	evalShow   = flag.Bool("eval.show", false, "log every quote of the tuning half that extract misses or attributes wrongly (never the held-out half's)")
 )
 
-// Floors on the held-out half: a change that makes extraction worse there fails
+// Floors on the held-out half and on the unseen (4th) set, at what they read when
+// the rules were last changed: a change that makes extraction worse there fails
 // TestEvalHeldOutFloor. Raise them when the figures rise; never lower them to pass.
-const (
-	floorRecall = 0.98 // quote recall
-	floorRight  = 0.84 // right speaker, of the quotes found
-	ceilWrong   = 0.10 // wrong speakers, of the quotes found
-)
+// (Issue 19's targets are 0.90 right and at most 0.02 wrong; not met yet.)
+var floors = []struct {
+	set                     string
+	recall, right, maxWrong float64
+}{
+	{"heldout.json", 0.98, 0.84, 0.10},
+	{"unseen2.json", 0.98, 0.64, 0.13},
+}
 
 type evalQuote struct {
 	Quote   string   `json:"quote"`
@@ -255,21 +259,23 @@ func TestEvalReport(t *testing.T) {
 	}
 }
 
-// TestEvalHeldOutFloor holds the held-out half's figures: a change to the rules that
+// TestEvalHeldOutFloor holds the held-out figures: a change to the rules that
 // lowers them fails here.
 func TestEvalHeldOutFloor(t *testing.T) {
-	s := scoreSet(t, "heldout.json", nil)
-	if s.articles < 10 {
-		t.Errorf("held-out half has %d articles, want at least 10", s.articles)
-	}
-	if r := s.recall(); r < floorRecall {
-		t.Errorf("held-out quote recall = %.3f (%d/%d), want at least %.2f", r, s.found, s.quotes, floorRecall)
-	}
-	if r := s.rightShare(); r < floorRight {
-		t.Errorf("held-out right speakers = %.3f (%d/%d), want at least %.2f", r, s.right, s.found, floorRight)
-	}
-	if w := s.wrongShare(); w > ceilWrong {
-		t.Errorf("held-out wrong speakers = %.3f (%d/%d), want at most %.2f: extract must not put words in the wrong mouth", w, s.wrong+s.spurious, s.found, ceilWrong)
+	for _, f := range floors {
+		s := scoreSet(t, f.set, nil)
+		if s.articles < 10 {
+			t.Errorf("%s has %d articles, want at least 10", f.set, s.articles)
+		}
+		if r := s.recall(); r < f.recall {
+			t.Errorf("%s: quote recall = %.3f (%d/%d), want at least %.2f", f.set, r, s.found, s.quotes, f.recall)
+		}
+		if r := s.rightShare(); r < f.right {
+			t.Errorf("%s: right speakers = %.3f (%d/%d), want at least %.2f", f.set, r, s.right, s.found, f.right)
+		}
+		if w := s.wrongShare(); w > f.maxWrong {
+			t.Errorf("%s: wrong speakers = %.3f (%d/%d), want at most %.2f: extract must not put words in the wrong mouth", f.set, w, s.wrong+s.spurious, s.found, f.maxWrong)
+		}
 	}
 }
 
