@@ -131,6 +131,7 @@ func (s *shaper) paint(l *layout, img *image.Paletted) {
 	if !l.logo.empty() {
 		s.drawLogo(img, l.theme, q, l.logo.pixels())
 	}
+	s.paintBitmaps(l, img) // colour emoji, last: they extend the palette
 }
 
 // drawLine fills the glyphs of one line. Glyphs of one word whose ink comes

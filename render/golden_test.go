@@ -76,7 +76,8 @@ func goldenCases(t *testing.T) []goldenCase {
 		fixture string
 		theme   Theme
 	}{{"hindi", ThemeDark}, {"urdu", ThemeLight}, {"longest", ThemeDark},
-		{"english-context", ThemeLight}, {"hindi-context", ThemeDark}, {"urdu-context", ThemeLight}} {
+		{"english-context", ThemeLight}, {"hindi-context", ThemeDark}, {"urdu-context", ThemeLight},
+		{"emoji", ThemeLight}} {
 		for _, size := range Sizes() {
 			cases = append(cases, goldenCase{fmt.Sprintf("fixture-%s-%s-%s", c.fixture, size, c.theme), fx[c.fixture], Options{Size: size, Theme: c.theme}})
 		}

@@ -43,6 +43,8 @@ type shaper struct {
 	// outlines caches each face's glyph outlines, in font units, with their
 	// bounds.
 	outlines [maxFaces]map[font.GID]cachedOutline
+	// bitmaps caches colour glyphs' bitmaps, decoded (see bitmapOf).
+	bitmaps map[glyphKey]*image.NRGBA
 
 	// bands holds the band canvases paint draws lines on, by size.
 	bands map[image.Point]*bandCanvas
