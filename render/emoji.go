@@ -119,14 +119,27 @@ func (s *shaper) paintBitmaps(l *layout, img *image.Paletted) {
 	if len(px) == 0 {
 		return
 	}
-	// The emoji's distinct colours with their pixel counts, in a fixed order.
-	counts := make(map[[3]uint8]int)
+	// The emoji's colours, gathered in buckets of 8 levels a channel (a few
+	// thousand distinct colours become a few hundred buckets, which the median
+	// cut and the nearest-entry search then work on), each bucket with its
+	// pixels' mean colour and count, in a fixed order.
+	type sum struct{ r, g, b, n int }
+	buckets := make(map[[3]uint8]*sum)
 	for _, p := range px {
-		counts[p.c]++
+		k := bucketOf(p.c)
+		bs := buckets[k]
+		if bs == nil {
+			bs = new(sum)
+			buckets[k] = bs
+		}
+		bs.r, bs.g, bs.b, bs.n = bs.r+int(p.c[0]), bs.g+int(p.c[1]), bs.b+int(p.c[2]), bs.n+1
 	}
-	cols := make([]weighted, 0, len(counts))
-	for c, n := range counts {
-		cols = append(cols, weighted{c, n})
+	cols := make([]weighted, 0, len(buckets))
+	mean := make(map[[3]uint8][3]uint8, len(buckets))
+	for k, bs := range buckets {
+		c := [3]uint8{uint8((bs.r + bs.n/2) / bs.n), uint8((bs.g + bs.n/2) / bs.n), uint8((bs.b + bs.n/2) / bs.n)}
+		mean[k] = c
+		cols = append(cols, weighted{c, bs.n})
 	}
 	slices.SortFunc(cols, func(a, b weighted) int { return cmpColor(a.c, b.c) })
 	pal := slices.Clip(img.Palette) // the theme's, and the logo's colours
@@ -138,16 +151,17 @@ func (s *shaper) paintBitmaps(l *layout, img *image.Paletted) {
 	for i, c := range pal {
 		entries[i] = rgbOf(c)
 	}
-	index := make(map[[3]uint8]uint8, len(counts))
+	index := make(map[[3]uint8]uint8, len(buckets))
+	for k, c := range mean {
+		index[k] = uint8(closest(entries, c))
+	}
 	for _, p := range px {
-		k, ok := index[p.c]
-		if !ok {
-			k = uint8(closest(entries, p.c))
-			index[p.c] = k
-		}
-		img.Pix[p.off] = k
+		img.Pix[p.off] = index[bucketOf(p.c)]
 	}
 }
+
+// bucketOf returns the bucket of 8 levels a channel that c falls in.
+func bucketOf(c [3]uint8) [3]uint8 { return [3]uint8{c[0] >> 3, c[1] >> 3, c[2] >> 3} }
 
 // rgbOf returns an opaque palette colour's channels.
 func rgbOf(c color.Color) [3]uint8 {
