@@ -244,7 +244,7 @@ func isTag(r rune) bool               { return r >= 0xe0020 && r <= 0xe007f }
 // emojiSpans returns, for text, the end of the emoji sequence starting at each
 // rune (0 where none starts): a flag (two regional indicators), a keycap, or a
 // rune the emoji face has that is presented as emoji (at U+1F000 and above, or
-// followed by U+FE0F) with its modifiers, tags and ZWJ-joined parts. It
+// followed by U+FE0F or a skin tone, as ✋🏽) with its modifiers, tags and ZWJ-joined parts. It
 // returns nil when the text has none.
 func emojiSpans(text []rune) []int {
 	emoji := faces()[emojiFace]
@@ -265,7 +265,7 @@ func emojiSpans(text []rune) []int {
 			end = i + 2
 		case (r >= '0' && r <= '9' || r == '#' || r == '*') && next(i+1) == vs16 && next(i+2) == keycapMark:
 			end = i + 3
-		case (r >= 0x1f000 || next(i+1) == vs16) && emoji.covers(r):
+		case (r >= 0x1f000 || next(i+1) == vs16 || isSkinTone(next(i+1))) && emoji.covers(r):
 			end = i + 1
 			for end < len(text) {
 				switch c := text[end]; {
