@@ -2,6 +2,7 @@ package published_test
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,17 +15,26 @@ import (
 	"github.com/factcard/factcard/facts/published"
 )
 
-// goldenVersion is the version 'factcard publish' printed for factstest.Synthetic
-// of goldenFacts facts (16 shards) before PackFile existed (commit c7913c4, which
-// loaded and packed the dataset whole): streaming must not change any published
-// version. It changes only if factstest's generator does. Versions were the
-// first 20 hex digits of the SHA-256 until issue 21 made them the whole of it:
-// the manifest and its hash did not change, so the old version, 2e5c7418b90c5f46df06,
-// is the start of this one.
+// goldenVersion is the version 'factcard publish' prints for factstest.Synthetic
+// of goldenFacts facts (16 shards), and goldenShards the SHA-256 of its shards'
+// hashes, one a line: streaming must not change any published version. They
+// change only if factstest's generator or the format does.
+//
+// The shards are as they were before PackFile existed (commit c7913c4, which
+// loaded and packed the dataset whole). The version was 2e5c7418b90c5f46df06
+// then; issue 21 made it the whole SHA-256 (2e5c7418b90c5f46df0634593a82…,
+// the same manifest) and then added each shard's ID filter to the manifest
+// (format 2), which gives this one.
 const (
 	goldenFacts   = 3000
-	goldenVersion = "2e5c7418b90c5f46df0634593a820050f7d4135c2287b6061f5d4cd468880e44"
+	goldenVersion = "8d072e3c833f32b016997e6a4f298f41cd3b045c2cba158b5419cbfe4b4ead95"
+	goldenShards  = "3140fcca368cdd325651c00ec89749c4b631898e14b22cef689adc77e92530f3"
 )
+
+// shardsSum is the SHA-256 of a manifest's shard hashes, one a line.
+func shardsSum(m published.Manifest) string {
+	return fmt.Sprintf("%x", sha256.Sum256([]byte(strings.Join(m.ShardSHA256, "\n"))))
+}
 
 func TestPackFileMatchesPackSynthetic(t *testing.T) {
 	data, docs := factstest.Synthetic(goldenFacts)
@@ -50,6 +60,9 @@ func TestPackFileMatchesPackSynthetic(t *testing.T) {
 			published.SameBundle(t, mem, streamed)
 			if got := streamed.Manifest.Version; got != goldenVersion {
 				t.Errorf("version %s, want %s as published before", got, goldenVersion)
+			}
+			if got := shardsSum(streamed.Manifest); got != goldenShards {
+				t.Errorf("shards sum to %s, want %s as published before", got, goldenShards)
 			}
 		})
 	}

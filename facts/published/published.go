@@ -145,7 +145,7 @@ func (p *Dataset) Fact(ctx context.Context, id string) (facts.Fact, error) {
 		return facts.Fact{}, notFound
 	}
 	s := ShardOf(id, p.Shards())
-	if int(p.manifest.counts[s]) == 0 || p.misses.has(id) {
+	if int(p.manifest.counts[s]) == 0 || !mayHold(p.manifest.filters[s], id) || p.misses.has(id) {
 		return facts.Fact{}, notFound
 	}
 	sh, err := p.shard(ctx, s)

@@ -385,6 +385,39 @@ func TestOpenPublishedAbsurdCounts(t *testing.T) {
 	}
 }
 
+// TestOpenPublishedBadFilters publishes manifests that hash to their version
+// but whose filters do not fit their shards' counts: a filter shorter than its
+// count needs, or bits a fact the format does not allow, is refused at open.
+func TestOpenPublishedBadFilters(t *testing.T) {
+	d, docs := synthetic(t, 300)
+	b, err := published.Pack(d, docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(m *published.Manifest)
+		want string
+	}{
+		{"short filter", func(m *published.Manifest) { m.ShardFilters[0] = m.ShardFilters[0][:1] }, "shard 0 filter is 1 bytes"},
+		{"no filters", func(m *published.Manifest) { m.ShardFilters = nil }, "0 shard filters"},
+		{"too many bits", func(m *published.Manifest) { m.FilterBits = 64 }, "of 64 bits a fact"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := b.Manifest
+			m.ShardFilters = slices.Clone(m.ShardFilters)
+			tc.edit(&m)
+			m.Version = ""
+			m.Version = published.ManifestVersion(m)
+			blobs := &memBlobs{objs: map[string][]byte{"facts/" + m.Version + "/manifest.json": []byte(jsonOf(t, m))}}
+			_, err := published.Open(t.Context(), published.Config{Blobs: blobs, Root: "facts", Version: m.Version})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v; want it to say %q", err, tc.want)
+			}
+		})
+	}
+}
+
 // panicBlobs panics on every read of a shard, as a bug in a Blobs or in the
 // shard's checks would.
 type panicBlobs struct{ *memBlobs }
@@ -571,4 +604,57 @@ func BenchmarkPublishedWarmLookup(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// unknownIDs returns n valid IDs that are in no synthetic dataset.
+func unknownIDs(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("unknown-fixture-%d", i)
+	}
+	return ids
+}
+
+// TestPublishedUnknownIDsReadNoShard looks up 2,000 IDs that are in no shard,
+// each once, with no shard in memory: the manifest's per-shard filters answer
+// nearly all of them without a read. Before the filters each cost a shard GET.
+func TestPublishedUnknownIDsReadNoShard(t *testing.T) {
+	d, docs := synthetic(t, 3000)
+	p, blobs, _ := publish(t, d, docs, published.Config{CacheBytes: 1})
+	ids := unknownIDs(2000)
+	before := blobs.reads.Load()
+	for _, id := range ids {
+		if _, err := p.Fact(t.Context(), id); !errors.Is(err, facts.ErrNotFound) {
+			t.Fatalf("Fact(%q) = %v, want ErrNotFound", id, err)
+		}
+	}
+	// About 1% of unknown IDs pass a filter of 10 bits a fact; 3% leaves room.
+	if got, most := blobs.reads.Load()-before, int64(len(ids))*3/100; got > most {
+		t.Errorf("%d unknown IDs made %d shard reads, want at most %d", len(ids), got, most)
+	}
+	// No false negatives: every fact is still found.
+	for _, f := range d.All() {
+		if _, err := p.Fact(t.Context(), f.ID); err != nil {
+			t.Fatalf("Fact(%q) = %v", f.ID, err)
+		}
+	}
+}
+
+// BenchmarkPublishedUnknownLookup looks up IDs in no shard, each new (so the
+// miss cache never answers), with no shard in memory: reads/op is the share of
+// them that cost a shard GET.
+func BenchmarkPublishedUnknownLookup(b *testing.B) {
+	d, docs := synthetic(b, 3000)
+	p, blobs, _ := publish(b, d, docs, published.Config{CacheBytes: 1})
+	ids := unknownIDs(100000)
+	before := blobs.reads.Load()
+	b.ReportAllocs()
+	n := 0
+	for i := 0; b.Loop(); i++ {
+		if _, err := p.Fact(b.Context(), ids[i%len(ids)]); !errors.Is(err, facts.ErrNotFound) {
+			b.Fatal(err)
+		}
+		n++
+	}
+	b.ReportMetric(float64(blobs.reads.Load()-before)/float64(n), "reads/op")
 }

@@ -20,7 +20,8 @@ import (
 
 // A published dataset is a folder of immutable objects, named by its version:
 //
-//	<root>/<version>/manifest.json        the version, the fact count, each shard's SHA-256
+//	<root>/<version>/manifest.json        the version, the fact count, each shard's SHA-256,
+//	                                      fact count and filter of its IDs
 //	<root>/<version>/shards/0000.json     the facts whose ID hashes to shard 0, by ID
 //	…
 //	<root>/<version>/sources/<document>   the source documents the facts were checked against
@@ -31,7 +32,8 @@ import (
 // its ID, so a lookup reads one shard and no index.
 const (
 	// ManifestFormat and ShardFormat name the object formats; a reader refuses others.
-	ManifestFormat = "factcard-dataset-1"
+	// Format 2 (issue 21): versions of 64 hex digits, a filter of each shard's IDs.
+	ManifestFormat = "factcard-dataset-2"
 	ShardFormat    = "factcard-shard-1"
 	// ShardTargetBytes is the size Pack aims each shard at: one S3 GET of a few
 	// hundred kilobytes (tens of milliseconds), parsed in a couple of milliseconds.
@@ -41,8 +43,8 @@ const (
 	MaxShards = 1 << 16
 	// MaxShardBytes bounds the size of one shard a reader accepts.
 	MaxShardBytes = 16 << 20
-	// MaxManifestBytes bounds the size of a manifest a reader accepts (about 75
-	// bytes a shard).
+	// MaxManifestBytes bounds the size of a manifest a reader accepts (about 85
+	// bytes a shard and 1.7 bytes a fact, with the filters).
 	MaxManifestBytes = 8 << 20
 
 	// minFactLine is the fewest bytes a fact's line can take in a shard,
@@ -69,6 +71,13 @@ type Manifest struct {
 	ShardSHA256 []string `json:"shard_sha256"`
 	// ShardFacts holds the number of facts in each shard, by shard number.
 	ShardFacts []int `json:"shard_facts"`
+	// FilterBits is the bits a fact of each shard's filter (DefaultFilterBits,
+	// fewer for a very large dataset; 0: no filters).
+	FilterBits int `json:"filter_bits"`
+	// ShardFilters holds, by shard number, a Bloom filter of the shard's IDs
+	// (FilterBits bits a fact, rounded up to whole bytes), as standard base64:
+	// an ID that fails its shard's filter is in no shard.
+	ShardFilters [][]byte `json:"shard_filters"`
 	// Sources lists the source documents published alongside, by file name.
 	Sources []SourceFile `json:"sources"`
 }
@@ -237,10 +246,12 @@ func Pack(d *facts.Dataset, docs fs.FS) (*Bundle, error) {
 // newBundle starts the bundle of a dataset of facts facts in n shards.
 func newBundle(facts, n int) *Bundle {
 	return &Bundle{Manifest: Manifest{
-		Format:      ManifestFormat,
-		Facts:       facts,
-		ShardSHA256: make([]string, n),
-		ShardFacts:  make([]int, n),
+		Format:       ManifestFormat,
+		Facts:        facts,
+		ShardSHA256:  make([]string, n),
+		ShardFacts:   make([]int, n),
+		FilterBits:   filterBits(facts),
+		ShardFilters: make([][]byte, n),
 	}}
 }
 
@@ -254,6 +265,7 @@ func (b *Bundle) addShard(s, count int, body []byte, rebuild func() ([]byte, err
 	sum := sha256.Sum256(body)
 	b.Manifest.ShardSHA256[s] = hex.EncodeToString(sum[:])
 	b.Manifest.ShardFacts[s] = count
+	b.Manifest.ShardFilters[s] = shardFilter(body, filterBytes(count, b.Manifest.FilterBits))
 	o := BundleObject{Name: shardsFolder + "/" + ShardName(s, len(b.Manifest.ShardFacts)), ContentType: "application/json", Body: body}
 	if rebuild != nil {
 		o.Body, o.load = nil, func() ([]byte, error) {
@@ -372,6 +384,8 @@ func parseManifest(data []byte, version string) (Manifest, error) {
 		return Manifest{}, fmt.Errorf("manifest content does not hash to its version %s: it was changed after publishing", version)
 	case n < 1 || n > MaxShards || len(m.ShardFacts) != n:
 		return Manifest{}, fmt.Errorf("manifest lists %d shard hashes and %d shard counts", n, len(m.ShardFacts))
+	case len(m.ShardFilters) != n || m.FilterBits < 0 || m.FilterBits > DefaultFilterBits:
+		return Manifest{}, fmt.Errorf("manifest lists %d shard filters of %d bits a fact for %d shards", len(m.ShardFilters), m.FilterBits, n)
 	}
 	total := 0
 	for i, c := range m.ShardFacts {
@@ -382,6 +396,9 @@ func parseManifest(data []byte, version string) (Manifest, error) {
 		}
 		if _, err := hex.DecodeString(m.ShardSHA256[i]); err != nil || len(m.ShardSHA256[i]) != 64 {
 			return Manifest{}, fmt.Errorf("manifest: shard %d hash %q is not a hex SHA-256", i, truncate(m.ShardSHA256[i], 80))
+		}
+		if got, want := len(m.ShardFilters[i]), filterBytes(c, m.FilterBits); got != want {
+			return Manifest{}, fmt.Errorf("manifest: shard %d filter is %d bytes, want %d for %d facts", i, got, want, c)
 		}
 		total += c
 	}
@@ -459,12 +476,14 @@ type shardIndex struct {
 	facts   int
 	sums    [][sha256.Size]byte
 	counts  []int32
+	filters [][]byte
 }
 
 // newShardIndex keeps what a reader needs of a checked manifest.
 func newShardIndex(m Manifest) shardIndex {
 	idx := shardIndex{version: m.Version, facts: m.Facts,
-		sums: make([][sha256.Size]byte, len(m.ShardSHA256)), counts: make([]int32, len(m.ShardFacts))}
+		sums: make([][sha256.Size]byte, len(m.ShardSHA256)), counts: make([]int32, len(m.ShardFacts)),
+		filters: m.ShardFilters}
 	for i, h := range m.ShardSHA256 {
 		hex.Decode(idx.sums[i][:], []byte(h)) // checked by parseManifest
 		idx.counts[i] = int32(m.ShardFacts[i])
