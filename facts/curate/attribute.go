@@ -1028,7 +1028,7 @@ func lastClause(s string, at int) (string, int) {
 // off by a comma in front of it: "In a statement, the SDF …").
 func (x *extractor) clauseSubject(s string) (ref, string) {
 	segs := segments(s, 0)
-	for _, sg := range segs {
+	for si, sg := range segs {
 		if adverbial(sg.s) {
 			continue
 		}
@@ -1051,11 +1051,11 @@ func (x *extractor) clauseSubject(s string) (ref, string) {
 		if r, ok := x.parseNP(np, sg.at); ok {
 			if r.desc && np == sg.s {
 				// "One of these groups, the Syrian Democratic Forces (SDF), opposed …".
-				for _, next := range segs[1:] {
-					if r2, ok := x.parseNP(next.s, next.at); ok && !r2.desc && r2.pronoun == "" && next.at > sg.at {
+				if si+1 < len(segs) {
+					next := segs[si+1]
+					if r2, ok := x.parseNP(next.s, next.at); ok && !r2.desc && r2.pronoun == "" {
 						return r2, ""
 					}
-					break
 				}
 			}
 			return r, ""
@@ -1101,11 +1101,10 @@ func (x *extractor) byAgent(s string, at int) (ref, bool) {
 
 // prevQuote is what the extractor remembers of the quotation it read last.
 type prevQuote struct {
-	ok         bool
-	q          quoteSpan
-	sentStart  int
-	att        attribution
-	standalone bool
+	ok        bool
+	q         quoteSpan
+	sentStart int
+	att       attribution
 }
 
 // titleLike reports whether quoted words are a name or a title ("Operation
@@ -1265,12 +1264,6 @@ func (x *extractor) fromBefore(clause string, clauseAt int) (attribution, bool) 
 		last := locs[len(locs)-1]
 		tail := clause[last[1]:]
 		cut := false
-		for _, t := range tokens(tail, 0) {
-			if strings.HasSuffix(t.s, ",") {
-				continue
-			}
-			_ = t
-		}
 		if i := strings.LastIndex(tail, ", "); i >= 0 {
 			rest := strings.Fields(tail[i+2:])
 			if len(rest) > 2 && prepositions[strings.ToLower(rest[0])] && rest[0] != "to" {

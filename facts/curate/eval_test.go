@@ -217,7 +217,7 @@ func evalTable(rows map[string]evalScore, order []string) string {
 	for _, name := range order {
 		s := rows[name]
 		fmt.Fprintf(&b, "| %s | %d | %d | %s | %s | %s | %s | %d |\n", name, s.articles, s.quotes,
-			pct(s.found, s.quotes), pct(s.found, s.found+s.spurious), pct(s.right, s.found), pct(s.wrong+s.spurious, s.found), s.empty)
+			pct(s.found, s.quotes), fmt.Sprintf("%.1f%% (%d/%d)", 100*s.precision(), s.found, s.found+s.spurious), pct(s.right, s.found), pct(s.wrong+s.spurious, s.found), s.empty)
 	}
 	return b.String()
 }
