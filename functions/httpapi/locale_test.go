@@ -13,6 +13,7 @@ import (
 
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/render/brand"
+	"github.com/factcard/factcard/render/locale"
 )
 
 // localeBrand is the built-in brand with "locale": tag.
@@ -114,4 +115,34 @@ func TestPagesInLocale(t *testing.T) {
 // arabicIndic writes n in Arabic-Indic digits (U+0660–U+0669).
 func arabicIndic(n int) string {
 	return strings.Map(func(r rune) rune { return r - '0' + '\u0660' }, strconv.Itoa(n))
+}
+
+// TestEveryLocalePageDirection checks every built-in locale's share page and
+// embed snippet carry its lang and dir, and its source label, while the quote
+// keeps its own.
+func TestEveryLocalePageDirection(t *testing.T) {
+	const id = "jaishankar-measured-and-responsible"
+	rtl := map[string]bool{"ar": true, "fa": true, "he": true, "ur": true}
+	for _, tag := range locale.Tags() {
+		t.Run(tag, func(t *testing.T) {
+			b := localeBrand(t, tag)
+			dir := "ltr"
+			if rtl[tag] {
+				dir = "rtl"
+			}
+			ts := newBrandServer(t, b)
+			share := html.UnescapeString(string(body(t, ts.do(t, "GET", "/share/"+id, nil))))
+			srcLabel, _ := b.Locale.Split(locale.Source, "source")
+			for _, want := range []string{
+				`<html lang="` + tag + `" dir="` + dir + `">`,
+				`<figure lang="` + tag + `" dir="` + dir + `"`,
+				`<blockquote lang="en" dir="ltr">`,
+				`<p class="meta">` + srcLabel + `<cite`,
+			} {
+				if !strings.Contains(share, want) {
+					t.Errorf("share page lacks %q", want)
+				}
+			}
+		})
+	}
 }
