@@ -248,7 +248,8 @@ func checkSnippet(t *testing.T, snippet string, f facts.Fact, want snippetWant) 
 	if f.Source.URL != "" {
 		wantCite = f.Source.URL
 	}
-	if f.Language == "ur" {
+	switch f.Language {
+	case "ur", "ar", "fa", "he":
 		wantDir = "rtl"
 	}
 	for key, v := range map[string]string{"cite": wantCite, "lang": f.Language, "dir": wantDir} {
