@@ -109,7 +109,7 @@ func TestLoadBadInput(t *testing.T) {
 		{"not-iso-date.json", []string{`said.value: "10 May 2025": not a date in YYYY-MM-DD form`}},
 		{"resolved-without-note.json", []string{`said.precision: a resolved date needs as_given`}},
 		{"unknown-with-value.json", []string{`said.value: must be empty when precision is "unknown"`}},
-		{"unknown-language.json", []string{`fact 1 ("fixture-fact"): language: "xx" is not supported (supported: en, hi, ur)`}},
+		{"unknown-language.json", []string{`fact 1 ("fixture-fact"): language: "xx" is not a BCP 47 language tag`}},
 		{"missing-source.json", []string{`fact 1 ("fixture-fact"): source: required`}},
 		{"dangling-source.json", []string{`source: "no-such-source" is not a source listed in this dataset`}},
 		{"unknown-field.json", []string{`fact 1 ("fixture-fact"): json: unknown field "speakr"`}},
@@ -281,10 +281,18 @@ func TestFactValidate(t *testing.T) {
 	if err := f.Validate(); err != nil {
 		t.Fatalf("Validate() on a dataset fact: %v", err)
 	}
-	f.Language = "de"
-	err := f.Validate()
-	if err == nil || !strings.Contains(err.Error(), "language") {
-		t.Errorf("Validate() with language de = %v, want an error naming the language field", err)
+	// Any BCP 47 tag in canonical form: the card's check finds a script the
+	// fonts cannot draw.
+	for _, tt := range []struct{ tag, wantErr string }{
+		{"de", ""}, {"zh-Hans", ""}, {"sr-Latn", ""}, {"ja", ""},
+		{"xx", "is not a BCP 47 language tag"}, {"english", "is not a BCP 47 language tag"}, {"und", "is not a BCP 47 language tag"},
+		{"EN", `write it "en"`}, {"zh-hans", `write it "zh-Hans"`},
+	} {
+		f.Language = tt.tag
+		err := f.Validate()
+		if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), "language: ") || !strings.Contains(err.Error(), tt.wantErr)) {
+			t.Errorf("Validate() with language %q = %v, want %q", tt.tag, err, tt.wantErr)
+		}
 	}
 }
 

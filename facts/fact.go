@@ -50,7 +50,8 @@ type Fact struct {
 	// Context is the source's own words directly around the quote, shown with it
 	// so that a fragment reads as the source meant it.
 	Context Context `json:"context,omitzero"`
-	// Language is the BCP 47 tag of the quote's language, one of Languages.
+	// Language is the BCP 47 tag of the quote's language, in canonical form
+	// ("en", "hi", "zh-Hans"). The card's check finds a quote the fonts cannot draw.
 	Language string `json:"language"`
 	// Speaker is who said it, as the source names them.
 	Speaker Speaker `json:"speaker"`
@@ -203,9 +204,6 @@ const (
 	UnknownPublisher = "publisher"
 	UnknownURL       = "url"
 )
-
-// Languages lists the language tags a fact may have: those the renderer shapes.
-var Languages = []string{"en", "hi", "ur"}
 
 // Display writes the date out for people: "10 May 2025" when the source states it;
 // for a resolved date the day followed by the source's own words,

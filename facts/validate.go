@@ -8,8 +8,9 @@ import (
 	"slices"
 	"strings"
 	"time"
-
 	"unicode/utf8"
+
+	"golang.org/x/text/language"
 )
 
 // MaxIDLength is the longest a fact ID may be.
@@ -120,8 +121,10 @@ func (f Fact) problems() []fieldProblem {
 	}
 	if f.Language == "" {
 		add("language", "required")
-	} else if !slices.Contains(Languages, f.Language) {
-		add("language", "%q is not supported (supported: %s)", f.Language, strings.Join(Languages, ", "))
+	} else if tag, err := language.Parse(f.Language); err != nil || tag == language.Und {
+		add("language", "%q is not a BCP 47 language tag (such as en, hi, ru, zh-Hans)", truncate(f.Language, 80))
+	} else if tag.String() != f.Language {
+		add("language", "%q: write it %q", f.Language, tag.String())
 	}
 	text("context.before", f.Context.Before, false)
 	text("context.after", f.Context.After, false)

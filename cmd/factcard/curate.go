@@ -15,8 +15,11 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/language"
+
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/facts/curate"
+	"github.com/factcard/factcard/render"
 	"github.com/factcard/factcard/render/brand"
 )
 
@@ -223,7 +226,7 @@ temporary file, validated, and renamed over the old one.`,
 			fs.StringVar(&req.Handle, "handle", "", "the speaker's `handle` as the source gives it")
 			fs.StringVar(&req.Said, "said", "", "the date `words` as the source gives them (\"May 10, 2025\", \"Friday\", \"this morning\") or unknown")
 			fs.StringVar(&req.SaidNote, "said-note", "", "a `note` on the date, replacing the one add writes")
-			fs.StringVar(&req.Language, "language", "", "the quote's language, "+strings.Join(facts.Languages, ", ")+" (default: from its script)")
+			fs.StringVar(&req.Language, "language", "", "the quote's language, a BCP 47 `tag` (en, hi, ru, zh-Hans …) in a script the fonts cover (default: from its script, where that says)")
 			fs.Var(&before, "before", "the source's `words` directly before the quote, shown with it (default for a fragment: its sentence from the speaker's name)")
 			fs.Var(&after, "after", "the source's `words` directly after the quote")
 			fs.StringVar(&req.Note, "note", "", "a curation `note` for readers of the data")
@@ -246,6 +249,13 @@ temporary file, validated, and renamed over the old one.`,
 					return usagef("--medium %q: use one of %s", *medium, joinStrings(media()))
 				}
 				req.Medium = facts.Medium(*medium)
+				if req.Language != "" {
+					tag, err := checkLanguage(req.Language)
+					if err != nil {
+						return err
+					}
+					req.Language = tag
+				}
 				if before.set {
 					req.Before = &before.value
 				}
@@ -296,6 +306,20 @@ temporary file, validated, and renamed over the old one.`,
 			}
 		},
 	}
+}
+
+// checkLanguage checks a --language tag: a BCP 47 tag whose script the shipped
+// fonts cover. It returns the tag in canonical form.
+func checkLanguage(s string) (string, error) {
+	tag, err := language.Parse(s)
+	if err != nil || tag == language.Und {
+		return "", &curate.InputError{Msg: fmt.Sprintf("--language %q is not a BCP 47 language tag: give one such as en, hi, ru, ja, zh-Hans", s)}
+	}
+	script, _ := tag.Script()
+	if !render.CoversScript(script.String()) {
+		return "", &curate.InputError{Msg: fmt.Sprintf("--language %s is written in %s, a script the fonts do not cover; they cover %s", tag, script, strings.Join(render.Scripts(), ", "))}
+	}
+	return tag.String(), nil
 }
 
 // checkNewDataset validates a dataset about to be written: provenance against its

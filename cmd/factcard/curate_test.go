@@ -101,7 +101,7 @@ func TestAddBadInput(t *testing.T) {
 		{"malformed kind", []string{"--source", article, "--quote", "x", "--kind", "robot"}, `--kind "robot": use person or body`},
 		{"malformed medium", []string{"--source", article, "--quote", "x", "--medium", "fax"}, `--medium "fax": use one of`},
 		{"malformed language", []string{"--source", article, "--quote", "Had a conversation with US Secretary of State Marco Rubio this morning.", "--language", "xx"},
-			`language: "xx" is not supported`},
+			`--language "xx" is not a BCP 47 language tag`},
 		{"missing quote", []string{"--source", article}, "add needs --source SOURCE_ID and --quote"},
 		{"missing source", []string{"--quote", "methods to de-escalate"}, "add needs --source SOURCE_ID and --quote"},
 		{"a stray argument", []string{"--source", article, "methods", "to", "de-escalate"}, "add takes flags only"},

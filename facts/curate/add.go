@@ -14,6 +14,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/factcard/factcard/facts"
 	"github.com/factcard/factcard/facts/internal/passage"
 )
@@ -119,6 +121,15 @@ func BuildFact(ctx context.Context, d *facts.Dataset, src facts.Source, doc stri
 		f.Quote += "."
 	}
 
+	// The extractor reads English attribution forms: in another language its
+	// speaker neither fills in nor contradicts the curator's.
+	if lang := req.Language; cand != nil && cand.Speaker != "" && lang != "" && lang != "en" && !strings.HasPrefix(lang, "en-") {
+		c := *cand
+		c.Speaker, c.Role, c.Handle, c.Mention = "", "", "", ""
+		c.Reason = "extract reads attributions written in English only"
+		cand = &c
+	}
+
 	// Who said it.
 	f.Speaker = facts.Speaker{Name: req.Speaker, Role: req.Role, Handle: req.Handle, Kind: req.Kind}
 	if f.Speaker.Name == "" {
@@ -183,7 +194,9 @@ func BuildFact(ctx context.Context, d *facts.Dataset, src facts.Source, doc stri
 	}
 	f.Language = req.Language
 	if f.Language == "" {
-		f.Language = detectLanguage(f.Quote)
+		if f.Language = detectLanguage(f.Quote); f.Language == "" {
+			return facts.Fact{}, inputf("give --language: the quote's script is written in several languages (a BCP 47 tag such as ru, uk, zh-Hans, zh-Hant, am)")
+		}
 	}
 
 	// Which, and not twice.
@@ -194,7 +207,9 @@ func BuildFact(ctx context.Context, d *facts.Dataset, src facts.Source, doc stri
 	}
 	f.ID = req.ID
 	if f.ID == "" {
-		f.ID = suggestID(d, f)
+		if f.ID = suggestID(d, f); f.ID == "" {
+			return facts.Fact{}, inputf("give --id: neither the speaker's name nor the quote has letters an ID can be made of (a-z and 0-9), such as --id minister-we-will-wait")
+		}
 	} else if !facts.ValidID(f.ID) {
 		return facts.Fact{}, inputf("--id %q is not a slug: use a-z, 0-9 and single hyphens, at most %d characters", f.ID, facts.MaxIDLength)
 	} else if _, taken := d.Lookup(f.ID); taken {
@@ -243,8 +258,9 @@ func contextFor(text passage.Text, m passage.Match, cand *Candidate) facts.Conte
 	return facts.Context{Before: strings.Join(strings.Fields(lead), " ")}
 }
 
-// suggestID builds an ID from the speaker's last name and the quote's first words,
-// made unique in d.
+// suggestID builds an ID from the speaker's last name and the quote's first words
+// (Latin letters, their accents dropped), made unique in d; "" when they have no
+// such letters.
 func suggestID(d *facts.Dataset, f facts.Fact) string {
 	var parts []string
 	name := strings.Fields(f.Speaker.Name)
@@ -267,7 +283,7 @@ func suggestID(d *facts.Dataset, f facts.Fact) string {
 		base = strings.TrimRight(base[:facts.MaxIDLength-3], "-")
 	}
 	if base == "" {
-		base = "fact"
+		return ""
 	}
 	id := base
 	for i := 2; ; i++ {
@@ -281,11 +297,15 @@ func suggestID(d *facts.Dataset, f facts.Fact) string {
 var stopWords = map[string]bool{"a": true, "an": true, "the": true, "of": true, "to": true, "and": true, "in": true,
 	"is": true, "it": true, "we": true, "i": true, "on": true, "for": true, "with": true, "has": true, "have": true, "be": true}
 
-// slug keeps the ASCII letters and digits of a word, lower-cased, with hyphens between runs.
+// slug keeps the ASCII letters and digits of a word, lower-cased and with their
+// accents dropped (Nguyễn: nguyen), with hyphens between runs.
 func slug(w string) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range strings.ToLower(w) {
+	for _, r := range norm.NFD.String(strings.ToLower(w)) {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
 		if r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
 			if dash && b.Len() > 0 {
 				b.WriteByte('-')
@@ -299,14 +319,40 @@ func slug(w string) string {
 	return b.String()
 }
 
+// scriptLanguages gives the language a quote's script says, for scripts that
+// mostly write one language in the news (Devanagari and Arabic script keep the
+// dataset's first languages, Hindi and Urdu). Cyrillic, Han and others that
+// several languages write are not here: the curator names the language.
+var scriptLanguages = []struct {
+	script *unicode.RangeTable
+	tag    string
+}{
+	{unicode.Hiragana, "ja"}, {unicode.Katakana, "ja"}, {unicode.Hangul, "ko"}, {unicode.Devanagari, "hi"},
+	{unicode.Arabic, "ur"}, {unicode.Greek, "el"}, {unicode.Hebrew, "he"}, {unicode.Georgian, "ka"},
+	{unicode.Armenian, "hy"}, {unicode.Thai, "th"}, {unicode.Lao, "lo"}, {unicode.Khmer, "km"},
+	{unicode.Myanmar, "my"}, {unicode.Bengali, "bn"}, {unicode.Tamil, "ta"}, {unicode.Telugu, "te"},
+	{unicode.Kannada, "kn"}, {unicode.Malayalam, "ml"}, {unicode.Gujarati, "gu"}, {unicode.Gurmukhi, "pa"},
+	{unicode.Oriya, "or"}, {unicode.Sinhala, "si"}, {unicode.Tibetan, "bo"},
+}
+
+// detectLanguage returns the language of quote s as its script says it, English
+// for Latin script, or "" where the script is written by several languages
+// (Cyrillic, Han, Ethiopic …).
 func detectLanguage(s string) string {
+	several := false
 	for _, r := range s {
-		switch {
-		case unicode.Is(unicode.Devanagari, r):
-			return "hi"
-		case unicode.Is(unicode.Arabic, r):
-			return "ur"
+		if !unicode.IsLetter(r) || unicode.Is(unicode.Latin, r) {
+			continue
 		}
+		for _, sl := range scriptLanguages {
+			if unicode.Is(sl.script, r) {
+				return sl.tag // kana or Hangul among Han say Japanese or Korean
+			}
+		}
+		several = true
+	}
+	if several {
+		return ""
 	}
 	return "en"
 }
@@ -333,6 +379,9 @@ func ResolveDate(words string, published facts.Date) (facts.Date, error) {
 	if m := statedDMY.FindStringSubmatch(w); m != nil {
 		return statedDate(w, m[2], m[1], m[3])
 	}
+	if t, ok := localeDate(w); ok {
+		return facts.Date{Value: t.Format(time.DateOnly), Precision: facts.Stated, AsGiven: w}, nil
+	}
 	base, err := published.Time()
 	if err != nil {
 		return facts.Date{}, inputf("the source has no date to resolve %q against: give --said with a date the source states (\"May 10, 2025\"), or --said unknown", w)
@@ -348,7 +397,7 @@ func ResolveDate(words string, published facts.Date) (facts.Date, error) {
 	default:
 		m := relDay.FindStringSubmatch(w)
 		if m == nil {
-			return facts.Date{}, inputf("--said %q is not date words this tool can read: give a date as the source states it (\"May 10, 2025\", \"10 May 2025\"), a day (\"Friday\", \"this morning\", \"yesterday\"), or unknown", w)
+			return facts.Date{}, inputf("--said %q is not date words this tool can read: give a date as the source states it (\"May 10, 2025\", \"10 May 2025\", \"10 мая 2025 г.\", \"2025年5月10日\"), a day (\"Friday\", \"this morning\", \"yesterday\"), or unknown", w)
 		}
 		want := weekdays[strings.ToLower(m[1])]
 		back := (int(base.Weekday()) - int(want) + 7) % 7
