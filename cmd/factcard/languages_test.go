@@ -57,7 +57,7 @@ func TestAddInLanguages(t *testing.T) {
 		{"hi: a Hindi date", "FIXTURE Headline\nमंत्री अना लेन्ज़ ने 10 मई 2025 को कहा: “हम इंतज़ार करेंगे।”\n",
 			[]string{"--quote", "हम इंतज़ार करेंगे।", "--speaker", "अना लेन्ज़", "--language", "hi", "--said", "10 मई 2025", "--id", "fixture-lenz-wait"}, "Deva", `"as_given": "10 मई 2025"`, ""},
 		{"ru: «…». and a Russian date", "FIXTURE Headline\nМинистр Анна Ленц заявила 10 мая 2025 года: «Мы подождём».\n",
-			[]string{"--quote", "Мы подождём", "--speaker", "Анна Ленц", "--language", "ru", "--said", "10 мая 2025 года", "--id", "fixture-lenz-ru"}, "Cyrl", `"fragment"`, ""},
+			[]string{"--quote", "Мы подождём", "--speaker", "Анна Ленц", "--language", "ru", "--said", "10 мая 2025 года", "--id", "fixture-lenz-ru"}, "Cyrl", `"as_given": "10 мая 2025 года"`, ""},
 		{"ru without --id", "FIXTURE Headline\nМинистр Анна Ленц заявила: «Мы подождём».\n",
 			[]string{"--quote", "Мы подождём", "--speaker", "Анна Ленц", "--language", "ru", "--said", "unknown"}, "Cyrl", "", "give --id"},
 		{"ru without --language", "FIXTURE Headline\nМинистр Анна Ленц заявила: «Мы подождём».\n",
@@ -90,6 +90,10 @@ func TestAddInLanguages(t *testing.T) {
 			}
 			if code != exitOK || !strings.Contains(stdout, tt.wantOut) {
 				t.Fatalf("exit %d, stdout %q, stderr %q; want 0 with %q", code, stdout, stderr, tt.wantOut)
+			}
+			// Each quote is a whole sentence in its language's convention.
+			if strings.Contains(stdout, `"fragment": true`) {
+				t.Errorf("added as a fragment: %s", stdout)
 			}
 			if code, _, stderr := runCLI(t, nil, "facts", "validate", path); code != exitOK {
 				t.Errorf("validate after add: exit %d: %s", code, stderr)
