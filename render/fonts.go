@@ -6,6 +6,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"slices"
 	"strconv"
@@ -339,26 +340,41 @@ func openFace(id faceID) (*loaded, error) {
 	return o.l, o.err
 }
 
-// parseFace reads and parses built-in face id.
+// parseFace reads and parses built-in face id. It hands the parser the file
+// itself where it can (an embedded file, an os file): the parser copies out
+// only the tables it keeps, where reading the whole file first would copy a
+// CJK face's 12 MB once more.
 func parseFace(id faceID) (*loaded, error) {
 	name := fileOf(id)
-	var data []byte
-	var err error
+	fsys, path := fs.FS(fontFiles), "fonts/"+name
 	if rest, ok := strings.CutPrefix(name, "world/"); ok {
 		p := worldFonts.Load()
 		if p == nil {
 			return nil, fmt.Errorf("open font %s: no fonts folder (render.UseFonts): %w", name, ErrFontUnavailable)
 		}
-		if data, err = fs.ReadFile(*p, rest); err != nil {
-			return nil, fmt.Errorf("open font %s: %w: %w", name, ErrFontUnavailable, err)
-		}
-		if want := faces()[id].size; int64(len(data)) != want {
-			return nil, fmt.Errorf("open font %s: %d bytes, this build expects %d (another version of the fonts?): %w", name, len(data), want, ErrFontUnavailable)
-		}
-	} else if data, err = fontFiles.ReadFile("fonts/" + name); err != nil {
-		return nil, fmt.Errorf("read embedded font %s: %w", name, err)
+		fsys, path = *p, rest
 	}
-	face, err := font.ParseTTF(bytes.NewReader(data))
+	f, err := fsys.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open font %s: %w: %w", name, ErrFontUnavailable, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("open font %s: %w: %w", name, ErrFontUnavailable, err)
+	}
+	if want := faces()[id].size; st.Size() != want {
+		return nil, fmt.Errorf("open font %s: %d bytes, this build expects %d (another version of the fonts?): %w", name, st.Size(), want, ErrFontUnavailable)
+	}
+	res, ok := f.(font.Resource)
+	if !ok {
+		data, err := io.ReadAll(f)
+		if err != nil {
+			return nil, fmt.Errorf("read font %s: %w", name, err)
+		}
+		res = bytes.NewReader(data)
+	}
+	face, err := font.ParseTTF(res)
 	if err != nil {
 		return nil, fmt.Errorf("parse font %s: %w", name, err)
 	}
