@@ -120,8 +120,8 @@ fonts: ## Regenerate the font subsets in render/fonts and render/fonts/world, an
 	render/fonts/subset.sh
 
 .PHONY: dicts
-dicts: ## Regenerate the Thai, Lao, Khmer and Myanmar word lists in render/dict (see render/dict/build.sh for the packages).
-	sh render/dict/build.sh
+dicts: ## Regenerate the Thai, Lao, Khmer and Myanmar word lists in render/fonts/world/dict (see its build.sh for the packages).
+	sh render/fonts/world/dict/build.sh
 
 # Where a tool cannot be had, say why and go on: the tests that need it skip,
 # saying so. With FACTCARD_REQUIRE_TOOLS=1 (.ci/run sets it) make stops instead,
@@ -198,10 +198,12 @@ endef
 # ship in one Lambda layer both functions share, which Lambda unpacks at
 # /opt/fonts (see README, "Fonts").
 WORLD_FONTS = $(wildcard render/fonts/world/*.ttf render/fonts/world/*.otf) render/fonts/world/OFL.txt
+# The word lists Thai, Lao, Khmer and Burmese lines break with travel with them.
+WORLD_DICTS = $(wildcard render/fonts/world/dict/*.txt render/fonts/world/dict/LICENSE-*) render/fonts/world/dict/SHA256SUMS
 
 # bundle_fonts copies the world faces and their licence to $(1)/fonts.
 define bundle_fonts
-	@rm -rf "$(1)/fonts" && mkdir -p "$(1)/fonts" && cp $(WORLD_FONTS) "$(1)/fonts/"
+	@rm -rf "$(1)/fonts" && mkdir -p "$(1)/fonts/dict" && cp $(WORLD_FONTS) "$(1)/fonts/" && cp $(WORLD_DICTS) "$(1)/fonts/dict/"
 endef
 
 .PHONY: build

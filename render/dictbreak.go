@@ -1,8 +1,11 @@
 package render
 
 import (
-	"embed"
+	"crypto/sha256"
+	_ "embed" // the lists' digests
+	"encoding/hex"
 	"fmt"
+	"io/fs"
 	"slices"
 	"sort"
 	"strconv"
@@ -12,28 +15,32 @@ import (
 )
 
 // The word lists of the scripts written without spaces between words, made by
-// dict/build.sh from Debian's packages (see dict/README.md for their sources
-// and licences).
+// fonts/world/dict/build.sh from Debian's packages (see the README there for
+// their sources and licences). They travel with the world faces, not in the
+// binary (3.2 MB): UseFonts gives their folder, and SHA256SUMS, embedded here,
+// says which lists this build was made with.
 //
-//go:embed dict/th.txt dict/lo.txt dict/km.txt dict/my.txt
-var dictFiles embed.FS
+//go:embed fonts/world/dict/SHA256SUMS
+var dictSums string
 
 // dictScript is a script whose lines break between words found in a word list.
 type dictScript struct {
 	name string // the list's language tag, for errors
-	file string // in dictFiles
+	file string // under the world fonts
 
-	once  sync.Once
-	words []string // sorted by bytes
-	err   error
+	mu    sync.Mutex
+	words []string // sorted by bytes; nil until loaded
 }
 
 var (
-	dictThai    = &dictScript{name: "th", file: "dict/th.txt"}
-	dictLao     = &dictScript{name: "lo", file: "dict/lo.txt"}
-	dictKhmer   = &dictScript{name: "km", file: "dict/km.txt"}
-	dictMyanmar = &dictScript{name: "my", file: "dict/my.txt"}
+	dictThai    = &dictScript{name: "th", file: "th.txt"}
+	dictLao     = &dictScript{name: "lo", file: "lo.txt"}
+	dictKhmer   = &dictScript{name: "km", file: "km.txt"}
+	dictMyanmar = &dictScript{name: "my", file: "my.txt"}
 )
+
+// dictScripts lists the scripts with a word list.
+var dictScripts = []*dictScript{dictThai, dictLao, dictKhmer, dictMyanmar}
 
 // complexScript returns the dictionary of r's script if r is a letter or mark
 // of Thai, Lao, Khmer or Myanmar (line break class SA of UAX #14), else nil.
@@ -55,22 +62,54 @@ func complexScript(r rune) *dictScript {
 	return nil
 }
 
-// load parses the list once: lines of "#" comments, then one word a line, each
-// written as the number of leading bytes it shares with the word before it and
-// the bytes that follow them (front coding: "0กก", "2ขนาก" for กก, กขนาก).
+// sum returns the SHA-256 that SHA256SUMS gives for the list, in hex.
+func (d *dictScript) sum() string {
+	for _, line := range strings.Split(dictSums, "\n") {
+		if sum, name, ok := strings.Cut(line, "  "); ok && name == d.file {
+			return sum
+		}
+	}
+	return ""
+}
+
+// missingDicts returns what is wrong with the word lists in fsys, the folder
+// UseFonts is given: a list that is missing (dict/NAME (missing)).
+func missingDicts(fsys fs.FS) []string {
+	var bad []string
+	for _, d := range dictScripts {
+		if _, err := fs.Stat(fsys, "dict/"+d.file); err != nil {
+			bad = append(bad, "dict/"+d.file+" (missing)")
+		}
+	}
+	return bad
+}
+
+// load reads and parses the list from the world fonts the first time it is
+// needed, and checks it against SHA256SUMS. Before UseFonts there is no list
+// (and nothing is kept, so a later call finds it).
 func (d *dictScript) load() ([]string, error) {
-	d.once.Do(func() {
-		data, err := dictFiles.ReadFile(d.file)
-		if err != nil {
-			d.err = fmt.Errorf("word list %s: %w", d.name, err)
-			return
-		}
-		d.words, d.err = parseFrontCoded(string(data))
-		if d.err != nil {
-			d.err = fmt.Errorf("word list %s: %w", d.name, d.err)
-		}
-	})
-	return d.words, d.err
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.words != nil {
+		return d.words, nil
+	}
+	p := worldFonts.Load()
+	if p == nil {
+		return nil, fmt.Errorf("word list %s: %w: no world fonts (UseFonts)", d.name, ErrFontUnavailable)
+	}
+	data, err := fs.ReadFile(*p, "dict/"+d.file)
+	if err != nil {
+		return nil, fmt.Errorf("word list %s: %w", d.name, err)
+	}
+	if got := sha256.Sum256(data); hex.EncodeToString(got[:]) != d.sum() {
+		return nil, fmt.Errorf("word list %s: dict/%s is not this build's (SHA-256 %x, want %s)", d.name, d.file, got, d.sum())
+	}
+	words, err := parseFrontCoded(string(data))
+	if err != nil {
+		return nil, fmt.Errorf("word list %s: %w", d.name, err)
+	}
+	d.words = words
+	return words, nil
 }
 
 // parseFrontCoded parses a front-coded word list (see load) into its words, in
@@ -114,8 +153,8 @@ func parseFrontCoded(data string) ([]string, error) {
 // line may break: between the words of the segmentation into dictionary words
 // that leaves the fewest runes in no word, and of those the fewest words
 // (maximal matching). Runes in no word stay together with each other, so a
-// name the list lacks is not broken. A word list that fails to load (a build
-// without it) breaks nowhere.
+// name the list lacks is not broken. Without its word list (no world fonts) a
+// run breaks nowhere; the script's face is missing then too.
 func (d *dictScript) dictBreaks(text []rune, a, b int) []int {
 	if b-a < 2 {
 		return nil

@@ -56,6 +56,7 @@ func UseFonts(fsys fs.FS) error {
 			bad = append(bad, fmt.Sprintf("%s (%d bytes, want %d)", rest, st.Size(), e.size))
 		}
 	}
+	bad = append(bad, missingDicts(fsys)...) // and the word lists (dictbreak.go)
 	if len(bad) > 0 {
 		return fmt.Errorf("%w: not the faces of this build: %s", ErrFontUnavailable, strings.Join(bad, ", "))
 	}

@@ -123,7 +123,8 @@ func CheckFor(b *brand.Brand, f facts.Fact) error {
 
 // Fingerprint returns a hex digest of everything that decides a card's pixels
 // besides the fact, the options and the brand: Version, every built-in font
-// (by the digests in fonts/faces.txt), the type scale, the card geometries and
+// (by the digests in fonts/faces.txt), the word lists (by their SHA256SUMS),
+// the type scale, the card geometries and
 // the built-in locales (their labels and CLDR dates). Storage keys include it
 // and the brand's digest (brand.Brand.Digest), so a change to any of them gives
 // new keys. It is computed once per process.
@@ -141,6 +142,7 @@ func fingerprint() string {
 		panic("render: embedded faces.txt missing") // go:embed guarantees it
 	}
 	h.Write(data)
+	fmt.Fprintf(h, "word lists\n%s", dictSums) // their SHA-256s (dictbreak.go)
 	fmt.Fprintf(h, "scale %+v\n", standardScale)
 	fmt.Fprintf(h, "locales %s\n", locale.Digest())
 	sizes := Sizes()

@@ -2,11 +2,13 @@ package render
 
 import (
 	"bufio"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // icuCase is a paragraph of test data and the places inside its runs of Thai,
@@ -221,7 +223,7 @@ func TestParseFrontCoded(t *testing.T) {
 // TestWordLists loads each shipped list: it parses, and it holds words of its
 // script only.
 func TestWordLists(t *testing.T) {
-	for _, d := range []*dictScript{dictThai, dictLao, dictKhmer, dictMyanmar} {
+	for _, d := range dictScripts {
 		t.Run(d.name, func(t *testing.T) {
 			words, err := d.load()
 			if err != nil {
@@ -238,5 +240,28 @@ func TestWordLists(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestWordListsFromWorldFonts checks where the lists come from: UseFonts's
+// folder, each checked against SHA256SUMS, and a folder without them refused.
+func TestWordListsFromWorldFonts(t *testing.T) {
+	if got := missingDicts(fstest.MapFS{}); len(got) != len(dictScripts) {
+		t.Errorf("missingDicts(empty folder) = %q, want every list", got)
+	}
+	if got := missingDicts(os.DirFS(filepath.Join("fonts", "world"))); len(got) != 0 {
+		t.Errorf("missingDicts(fonts/world) = %q, want none", got)
+	}
+	saved := worldFonts.Load()
+	defer worldFonts.Store(saved)
+	var other fs.FS = fstest.MapFS{"dict/th.txt": {Data: []byte("0กก\n")}}
+	worldFonts.Store(&other)
+	d := &dictScript{name: "th", file: "th.txt"}
+	if _, err := d.load(); err == nil || !strings.Contains(err.Error(), "not this build's") {
+		t.Errorf("load of a list with another digest: error %v, want one saying it is not this build's", err)
+	}
+	worldFonts.Store(saved)
+	if words, err := d.load(); err != nil || len(words) == 0 {
+		t.Errorf("load from fonts/world = %d words, %v; want the list", len(words), err)
 	}
 }

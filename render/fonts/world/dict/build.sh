@@ -4,12 +4,12 @@
 # Debian 12, from the repository's root (make dicts):
 #
 #	apt-get install hunspell-th hunspell-lo tesseract-ocr tesseract-ocr-khm tesseract-ocr-mya
-#	sh render/dict/build.sh
+#	sh render/fonts/world/dict/build.sh
 #
 # Each list keeps the entries written only in its script's letters and marks,
 # sorted by bytes, front coded (see parseFrontCoded).
 set -eu
-out=render/dict
+out=render/fonts/world/dict
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -45,7 +45,7 @@ frontcode() {
 }
 
 header() {
-	printf '# %s words for line breaking, from %s (%s). Made by render/dict/build.sh; see README.md.\n' "$1" "$2" "$3"
+	printf '# %s words for line breaking, from %s (%s). Made by render/fonts/world/dict/build.sh; see README.md.\n' "$1" "$2" "$3"
 }
 
 { header Thai "Debian hunspell-th $(dpkg-query -W -f '${Version}' hunspell-th), th_TH.dic" "LGPL, NECTEC"
@@ -56,4 +56,6 @@ header() {
   tesseract khm | only '[\x{1780}-\x{17D3}\x{17DD}]+' | drop '[\x{1780}-\x{17A2}]' | frontcode; } >"$out/km.txt"
 { header Myanmar "Debian tesseract-ocr-mya $(dpkg-query -W -f '${Version}' tesseract-ocr-mya), word DAWG of mya.traineddata" "Apache-2.0, Google"
   tesseract mya | only '[\x{1000}-\x{103F}\x{1050}-\x{108F}\x{109A}-\x{109D}]{1,10}' | drop '[\x{1000}-\x{1021}]' | frontcode; } >"$out/my.txt"
+# The digests the renderer checks each list against (and puts in its fingerprint).
+(cd "$out" && sha256sum th.txt lo.txt km.txt my.txt >SHA256SUMS)
 wc -lc "$out"/*.txt
