@@ -61,3 +61,28 @@ func TestSentenceMarks(t *testing.T) {
 		}
 	}
 }
+
+// TestBoundaryLanguages: a quote, a name or date words start and end on word
+// boundaries as each script marks them (fixture text).
+func TestBoundaryLanguages(t *testing.T) {
+	tests := []struct {
+		name, text, words string
+		want              int
+	}{
+		{"ja: a date between kana", "田中大臣は2025年5月10日に述べた。", "2025年5月10日", 1},
+		{"ja: a name before は", "田中大臣は述べた。", "田中", 1},
+		{"th: a name without spaces", "รัฐมนตรีสมชายกล่าวว่า", "สมชาย", 1},
+		{"ko: a name before 은", "김 장관은 말했다.", "김 장관", 1},
+		{"ko: not inside a word", "우리는 기다릴 것", "기다", 0},
+		{"en: not inside a word", "careless and slow", "careles", 0},
+		{"en: not before digits", "in 2025 and 20250", "2025", 1},
+		{"ru: not inside a word", "Мы подождём", "подож", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := len(Fold(tt.text).Find(tt.words)); got != tt.want {
+				t.Errorf("Find(%q) = %d matches, want %d", tt.words, got, tt.want)
+			}
+		})
+	}
+}

@@ -149,23 +149,79 @@ func indexAll(s, sub string) []int {
 }
 
 // boundary reports whether Folded[start:end] starts and ends on word boundaries:
-// no letter or digit runs on across either edge.
+// no word runs on across either edge. Where a script writes its words without
+// spaces (Chinese, Japanese, Thai, Lao, Khmer, Myanmar: 「は2025年」), where
+// letters change script, and before a Korean particle joined
+// to a name (김 장관은), the edge may fall between two letters.
 func (t Text) boundary(start, end int) bool {
 	if start > 0 {
 		before, _ := utf8.DecodeLastRuneInString(t.Folded[:start])
 		first, _ := utf8.DecodeRuneInString(t.Folded[start:])
-		if isWord(before) && isWord(first) {
+		if isWord(before) && isWord(first) && !wordsMeet(before, first) {
 			return false
 		}
 	}
 	if end < len(t.Folded) {
 		last, _ := utf8.DecodeLastRuneInString(t.Folded[:end])
 		after, _ := utf8.DecodeRuneInString(t.Folded[end:])
-		if isWord(last) && isWord(after) {
+		if isWord(last) && isWord(after) && !wordsMeet(last, after) && !koreanParticle(t.Folded[end:]) {
 			return false
 		}
 	}
 	return true
+}
+
+// unspaced are the scripts that write their words without spaces between them.
+var unspaced = []*unicode.RangeTable{unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar}
+
+// wordsMeet reports whether two word characters side by side may still end one
+// word and start another: either is of a script written without spaces, or
+// they are letters of different scripts.
+func wordsMeet(a, b rune) bool {
+	for _, sc := range unspaced {
+		if unicode.Is(sc, a) || unicode.Is(sc, b) {
+			return true
+		}
+	}
+	sa, sb := scriptOf(a), scriptOf(b)
+	return sa != "" && sb != "" && sa != sb
+}
+
+// scriptOf names the script of a letter well enough to tell a change of script;
+// "" for digits and combining marks, which go with any.
+func scriptOf(r rune) string {
+	if unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r) {
+		return ""
+	}
+	for name, table := range scriptTables {
+		if unicode.Is(table, r) {
+			return name
+		}
+	}
+	return "other"
+}
+
+// scriptTables are the scripts scriptOf tells apart.
+var scriptTables = map[string]*unicode.RangeTable{
+	"Latin": unicode.Latin, "Cyrillic": unicode.Cyrillic, "Greek": unicode.Greek, "Hangul": unicode.Hangul,
+	"Arabic": unicode.Arabic, "Hebrew": unicode.Hebrew, "Devanagari": unicode.Devanagari,
+}
+
+// koreanParticles are the particles Korean joins to a name or noun.
+var koreanParticles = []string{"은", "는", "이", "가", "의", "께서", "에게", "도", "을", "를"}
+
+// koreanParticle reports whether s starts with a Korean particle that ends its
+// word.
+func koreanParticle(s string) bool {
+	for _, p := range koreanParticles {
+		if rest, ok := strings.CutPrefix(s, p); ok {
+			r, _ := utf8.DecodeRuneInString(rest)
+			if rest == "" || !isWord(r) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func isWord(r rune) bool {
