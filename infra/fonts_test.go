@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -58,11 +57,6 @@ func publishWorldFixtures(t *testing.T, srv *s3server.Server, bucket string) (*f
 	}
 	var ff []fileFact
 	for _, f := range worldFixtures {
-		// The dataset admits the languages facts.Languages lists; a fixture in
-		// another is tagged "en": its faces follow its script all the same.
-		if !slices.Contains(facts.Languages, f.lang) {
-			f.lang = "en"
-		}
 		doc += fmt.Sprintf("%s, %s, on %s said: %s (end of fixture)\n", name, role, said, f.quote)
 		// Each quote runs on into "(end of fixture)" in the document, without a
 		// full stop: a fragment there, with its context.
