@@ -26,7 +26,7 @@ func layoutCases(t *testing.T) []layoutCase {
 		out = append(out, layoutCase{"dataset/" + f.ID, f})
 	}
 	fx := loadFixtures(t)
-	for _, name := range append([]string{"english", "hindi", "urdu", "longest", "english-context", "hindi-context", "urdu-context"}, scriptFixtures(fx)...) {
+	for _, name := range append([]string{"english", "hindi", "urdu", "longest", "english-context", "hindi-context", "urdu-context", "emoji"}, scriptFixtures(fx)...) {
 		out = append(out, layoutCase{"fixture/" + name, fx[name]})
 	}
 	long := fx["longest"]
@@ -38,6 +38,17 @@ func layoutCases(t *testing.T) []layoutCase {
 		f := long
 		f.Quote = strings.Join(ws[:n], " ")
 		out = append(out, layoutCase{fmt.Sprintf("words/%03d", n), f})
+	}
+	// Thai and Burmese without spaces, broken by their word lists, at many
+	// lengths: the declaration's first paragraphs from the ICU test data
+	// (scriptbreak_test.go), cut every 40 characters up to 400.
+	for lang, fixture := range map[string]string{"th": "script-thai", "my": "script-myanmar"} {
+		text := []rune(strings.Join(readICURaw(t, lang)[:3], " "))
+		for n := 40; n <= len(text) && n <= 400; n += 40 {
+			f := fx[fixture]
+			f.Quote = strings.TrimSpace(string(text[:n]))
+			out = append(out, layoutCase{fmt.Sprintf("%s-runes/%03d", lang, n), f})
+		}
 	}
 	// The same words between the longest context a fixture has.
 	ctx := fx["english-context"].Context

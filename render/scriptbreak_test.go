@@ -49,6 +49,17 @@ func readICU(t *testing.T, lang string) []icuCase {
 	return cases
 }
 
+// readICURaw returns the paragraphs of testdata/scriptbreak/icu-LANG.txt as
+// plain text.
+func readICURaw(t *testing.T, lang string) []string {
+	t.Helper()
+	var out []string
+	for _, c := range readICU(t, lang) {
+		out = append(out, string(c.text))
+	}
+	return out
+}
+
 // inRun reports whether the place before text[i] lies inside a run of one
 // script written without spaces, where only a dictionary can find words.
 func inRun(text []rune, i int) bool {
