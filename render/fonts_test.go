@@ -303,3 +303,37 @@ func TestEmojiRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestNamesTakeTheQuotesForms checks that the speaker's name and role are
+// shaped in the quote's language: a Han name on a zh-Hans card takes the
+// Simplified forms, on a ja card the Japanese ones.
+func TestNamesTakeTheQuotesForms(t *testing.T) {
+	s := testShaper(t)
+	f := loadFixtures(t)["script-regional-ja"]
+	f.Speaker.Name, f.Speaker.Role = "直骨誤", "誤"
+	ids := func(lang string) (name, role []font.GID) {
+		f.Language = lang
+		c, err := s.shapeContent(f)
+		if err != nil {
+			t.Fatalf("%s: %v", lang, err)
+		}
+		for _, b := range []struct {
+			p   *para
+			out *[]font.GID
+		}{{c.speaker, &name}, {c.role, &role}} {
+			for _, wd := range b.p.words {
+				for _, pc := range wd.pieces {
+					for _, g := range pc.glyphs {
+						*b.out = append(*b.out, g.id)
+					}
+				}
+			}
+		}
+		return name, role
+	}
+	jaName, jaRole := ids("ja")
+	hansName, hansRole := ids("zh-Hans")
+	if fmt.Sprint(jaName) == fmt.Sprint(hansName) || fmt.Sprint(jaRole) == fmt.Sprint(hansRole) {
+		t.Errorf("name %v / role %v in ja, %v / %v in zh-Hans: want the regional forms to differ", jaName, jaRole, hansName, hansRole)
+	}
+}
