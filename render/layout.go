@@ -47,14 +47,9 @@ func quoteMarks(lang string) (open, close string) {
 	return "\u201c", "\u201d"
 }
 
-// langRTL reports whether a language is written right to left.
-func langRTL(lang string) bool {
-	switch lang {
-	case "ur", "ar", "fa", "he":
-		return true
-	}
-	return false
-}
+// langRTL reports whether a language is written right to left (its script,
+// given or likely, is: Urdu, Arabic, Persian, Hebrew, Pashto, Yiddish, …).
+func langRTL(lang string) bool { return locale.LanguageRTL(lang) }
 
 // Bidi isolates (UAX #9): a value set inside a label ("Source: {source}") is
 // ordered on its own, so a headline ending in "?" stays whole inside a

@@ -256,10 +256,10 @@ func contextParts(f facts.Fact) (before, after string) {
 	return before, after
 }
 
-// direction is the HTML dir of a language's text.
+// direction is the HTML dir of a language's text: rtl where its script, given
+// or likely, is written right to left.
 func direction(lang string) string {
-	switch lang {
-	case "ur", "ar", "fa", "he":
+	if locale.LanguageRTL(lang) {
 		return "rtl"
 	}
 	return "ltr"

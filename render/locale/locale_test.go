@@ -291,3 +291,19 @@ func TestDigestStable(t *testing.T) {
 		t.Errorf("Digest() = %q then %q, want one 64-digit hex", a, b)
 	}
 }
+
+func TestLanguageRTL(t *testing.T) {
+	for _, tc := range []struct {
+		tag  string
+		want bool
+	}{
+		{"ur", true}, {"ar", true}, {"fa", true}, {"he", true}, {"ps", true}, {"yi", true}, {"dv", true},
+		{"ckb", true}, {"sd", true}, {"ug", true}, {"az-Arab", true},
+		{"en", false}, {"hi", false}, {"ru", false}, {"zh-Hant", false}, {"ja", false}, {"am", false},
+		{"sd-Deva", false}, {"az", false}, {"", false}, {"not a tag", false},
+	} {
+		if got := LanguageRTL(tc.tag); got != tc.want {
+			t.Errorf("LanguageRTL(%q) = %v, want %v", tc.tag, got, tc.want)
+		}
+	}
+}
