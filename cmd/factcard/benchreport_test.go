@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -22,7 +23,8 @@ import (
 )
 
 // TestBenchReport prints factcard's one benchmark table: render and encode time per
-// card size on one core, PNG and JPEG bytes per size, a whole `factcard render`
+// card size on one core, PNG and JPEG bytes per size, og cards in other scripts
+// (render's fixtures) beside the Latin one, a whole `factcard render`
 // process (time and peak RSS), and the sizes of the two Lambda bootstraps.
 // `make bench` runs it; it takes a minute or two, so plain test runs skip it.
 func TestBenchReport(t *testing.T) {
@@ -84,6 +86,8 @@ func TestBenchReport(t *testing.T) {
 	}
 	runtime.GOMAXPROCS(prev)
 
+	scriptCards(t, &out, median, runs)
+
 	fmt.Fprintf(&out, "\n| whole process | median | |\n|---|---|---|\n")
 	fmt.Fprintf(&out, "| `factcard render %s -o card.png` as a new process, %d runs: exec to exit (runtime start, dataset and fonts parsed, the og card drawn, encoded and written) | %s wall, %s CPU | peak RSS %s |\n",
 		all[0].ID, cold.runs, millis(float64(cold.wall)), millis(float64(cold.cpu)), mib(cold.peakRSS))
@@ -107,6 +111,76 @@ func TestBenchReport(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// scriptCases are the render fixtures (render/testdata/fixtures.json: fixture
+// text, not quotes of anyone) the report times beside the dataset's median Latin
+// fact, one per script family the world fonts brought: CJK, Thai (broken by its
+// word list), Bengali, and colour emoji.
+var scriptCases = []string{"english", "script-chinese-simplified", "script-japanese", "script-korean", "script-thai", "script-bengali", "emoji"}
+
+// scriptCards writes the multi-script table: og render + PNG on one core and the
+// PNG's bytes, for the median Latin fact and each of scriptCases.
+func scriptCards(t *testing.T, out io.Writer, median facts.Fact, runs int) {
+	t.Helper()
+	fixtures := loadRenderFixtures(t)
+	type card struct {
+		name string
+		f    facts.Fact
+	}
+	cards := []card{{"Latin, the dataset's median fact (" + median.ID + ")", median}}
+	for _, c := range scriptCases {
+		f, ok := fixtures[c]
+		if !ok {
+			t.Fatalf("render/testdata/fixtures.json has no case %q", c)
+		}
+		cards = append(cards, card{"`" + c + "` fixture (" + f.Language + ")", f})
+	}
+	fmt.Fprintf(out, "\n| og card, one core | render + PNG | vs Latin | PNG bytes |\n|---|---|---|---|\n")
+	prev := runtime.GOMAXPROCS(1)
+	defer runtime.GOMAXPROCS(prev)
+	var latin float64
+	for i, c := range cards {
+		var buf bytes.Buffer
+		// The first card of a script parses its face: draw it once before timing.
+		if err := render.Render(&buf, c.f, render.Options{}); err != nil {
+			t.Fatalf("rendering %s: %v", c.name, err)
+		}
+		ns := medianNs(runs, func(b *testing.B) {
+			for b.Loop() {
+				if err := render.Render(io.Discard, c.f, render.Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		if i == 0 {
+			latin = ns
+		}
+		fmt.Fprintf(out, "| %s | %s | ×%.2f | %s |\n", c.name, millis(ns), ns/latin, kilobytes(buf.Len()))
+	}
+}
+
+// loadRenderFixtures reads render's test fixtures, keyed by case.
+func loadRenderFixtures(t *testing.T) map[string]facts.Fact {
+	t.Helper()
+	data, err := os.ReadFile("../../render/testdata/fixtures.json")
+	if err != nil {
+		t.Fatalf("reading render's fixtures: %v", err)
+	}
+	var file struct {
+		Fixtures []struct {
+			Case string     `json:"case"`
+			Fact facts.Fact `json:"fact"`
+		} `json:"fixtures"`
+	}
+	if err := json.Unmarshal(data, &file); err != nil {
+		t.Fatalf("render/testdata/fixtures.json: %v", err)
+	}
+	out := make(map[string]facts.Fact)
+	for _, f := range file.Fixtures {
+		out[f.Case] = f.Fact
+	}
+	return out
 }
 
 // medianNs runs a benchmark n times and returns the median ns/op; if allocs is given,
