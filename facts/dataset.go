@@ -10,6 +10,8 @@ import (
 	"io/fs"
 	"slices"
 	"sync"
+
+	"github.com/factcard/factcard/facts/internal/strict"
 )
 
 // MaxDatasetBytes bounds how much Load reads: a dataset of curated quotes is a few
@@ -138,7 +140,7 @@ func parse(r io.Reader, maxBytes int) (*Dataset, error) {
 		problems.add(0, "", "", fmt.Sprintf("invalid UTF-8 at line %d, column %d", line, col))
 	}
 	var f file
-	if err := strictUnmarshal(data, &f); err != nil {
+	if err := strict.Unmarshal(data, &f); err != nil {
 		return nil, &ValidationError{Problems: append(problems, Problem{Message: "parse dataset: " + describeJSONError(data, err)})}
 	}
 	d := &Dataset{index: make(map[string]int, len(f.Facts))}
@@ -192,7 +194,7 @@ func (l *loader) source(i int, raw []byte) {
 		}
 		return
 	}
-	if err := strictUnmarshal(raw, &s); err != nil {
+	if err := strict.Unmarshal(raw, &s); err != nil {
 		l.problems.addSource(i, peekID(raw), "", describeJSONError(raw, err))
 		return
 	}
@@ -219,7 +221,7 @@ func (l *loader) fact(i int, raw []byte, isDup func(id string) bool) (Fact, int,
 		}
 		return Fact{}, -1, false
 	}
-	if err := strictUnmarshal(raw, &ff); err != nil {
+	if err := strict.Unmarshal(raw, &ff); err != nil {
 		l.problems.add(i, peekID(raw), "", describeJSONError(raw, err))
 		return Fact{}, -1, false
 	}
@@ -285,20 +287,6 @@ func (d *Dataset) Validate() error {
 	return nil
 }
 
-// strictUnmarshal decodes exactly one JSON value, rejecting unknown fields and
-// trailing data.
-func strictUnmarshal(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return errors.New("unexpected data after the top-level value")
-	}
-	return nil
-}
-
 // peekID returns the "id" of a JSON object that failed strict decoding, if it has one,
 // so the error can still name the fact.
 func peekID(raw []byte) string {
@@ -306,7 +294,7 @@ func peekID(raw []byte) string {
 		ID string `json:"id"`
 	}
 	_ = json.Unmarshal(raw, &v)
-	return truncate(v.ID, 80)
+	return strict.Clip(v.ID, 80)
 }
 
 // describeJSONError turns a decoding error into a message with a line and column

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/factcard/factcard/facts/internal/strict"
 )
 
 // This file reads a dataset file a piece at a time, for PackFile: the top-level
@@ -340,7 +342,7 @@ func (w *fileWalker) walk() error {
 // what the file has, into a file, if it is the first.
 func (w *fileWalker) decodeAs(doc []byte) {
 	if w.semantic == nil {
-		w.semantic = strictUnmarshal(doc, new(file))
+		w.semantic = strict.Unmarshal(doc, new(file))
 	}
 }
 
@@ -401,7 +403,7 @@ func (w *fileWalker) member(key string, b byte) error {
 	c := w.c
 	// Which field of a file the key sets, as encoding/json matches it.
 	var probe file
-	unknown := strictUnmarshal([]byte("{"+key+":[]}"), &probe)
+	unknown := strict.Unmarshal([]byte("{"+key+":[]}"), &probe)
 	switch {
 	case unknown != nil:
 		if w.semantic == nil {

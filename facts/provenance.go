@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/factcard/factcard/facts/internal/passage"
+	"github.com/factcard/factcard/facts/internal/strict"
 )
 
 // MaxDocumentBytes bounds a source document: a news article is tens of kilobytes.
@@ -122,7 +123,7 @@ func factProvenance(f Fact, text passage.Text) []fieldProblem {
 	}
 	matches := text.Find(f.Quote)
 	if len(matches) == 0 {
-		add("quote", "%q does not occur verbatim in the source (only quotation marks and white space may differ)", truncate(f.Quote, 200))
+		add("quote", "%q does not occur verbatim in the source (only quotation marks and white space may differ)", strict.Clip(f.Quote, 200))
 	} else {
 		var withBefore, withBoth []passage.Match
 		for _, m := range matches {
@@ -135,9 +136,9 @@ func factProvenance(f Fact, text passage.Text) []fieldProblem {
 		}
 		switch {
 		case len(withBefore) == 0:
-			add("context.before", "%q is not the source's words directly before the quote", truncate(f.Context.Before, 200))
+			add("context.before", "%q is not the source's words directly before the quote", strict.Clip(f.Context.Before, 200))
 		case len(withBoth) == 0:
-			add("context.after", "%q is not the source's words directly after the quote", truncate(f.Context.After, 200))
+			add("context.after", "%q is not the source's words directly after the quote", strict.Clip(f.Context.After, 200))
 		default:
 			agrees := slices.ContainsFunc(withBoth, func(m passage.Match) bool { return text.Fragment(m) == f.Fragment })
 			switch {

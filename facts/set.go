@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/factcard/factcard/facts/internal/strict"
 )
 
 // Set is a dataset as the service reads it: one fact by ID, a page of facts, and how
@@ -51,7 +53,7 @@ func (d *Dataset) Fact(_ context.Context, id string) (Fact, error) {
 	if f, ok := d.Lookup(id); ok {
 		return f, nil
 	}
-	return Fact{}, fmt.Errorf("fact %q: %w", truncate(id, 80), ErrNotFound)
+	return Fact{}, fmt.Errorf("fact %q: %w", strict.Clip(id, 80), ErrNotFound)
 }
 
 // List returns up to limit facts in file order from cursor on; see Set.

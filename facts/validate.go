@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/language"
+
+	"github.com/factcard/factcard/facts/internal/strict"
 )
 
 // MaxIDLength is the longest a fact ID may be.
@@ -102,7 +104,7 @@ func (f Fact) problems() []fieldProblem {
 	case f.ID == "":
 		add("id", "required")
 	case !ValidID(f.ID):
-		add("id", "%q is not a slug: use a-z, 0-9 and single hyphens, at most %d characters", truncate(f.ID, 80), MaxIDLength)
+		add("id", "%q is not a slug: use a-z, 0-9 and single hyphens, at most %d characters", strict.Clip(f.ID, 80), MaxIDLength)
 	}
 	text := func(field, value string, required bool) {
 		if value == "" {
@@ -122,7 +124,7 @@ func (f Fact) problems() []fieldProblem {
 	if f.Language == "" {
 		add("language", "required")
 	} else if tag, err := language.Parse(f.Language); err != nil || tag == language.Und {
-		add("language", "%q is not a BCP 47 language tag (such as en, hi, ru, zh-Hans)", truncate(f.Language, 80))
+		add("language", "%q is not a BCP 47 language tag (such as en, hi, ru, zh-Hans)", strict.Clip(f.Language, 80))
 	} else if tag.String() != f.Language {
 		add("language", "%q: write it %q", f.Language, tag.String())
 	}
@@ -169,7 +171,7 @@ func (s Source) problems() []fieldProblem {
 		ps = append(ps, fieldProblem{field, fmt.Sprintf(format, args...)})
 	}
 	if !ValidID(s.ID) {
-		add("id", "%q is not a slug: use a-z, 0-9 and single hyphens", truncate(s.ID, 80))
+		add("id", "%q is not a slug: use a-z, 0-9 and single hyphens", strict.Clip(s.ID, 80))
 	}
 	text := func(field, value string, required bool) {
 		if value == "" {
@@ -185,20 +187,20 @@ func (s Source) problems() []fieldProblem {
 	if s.Document == "" {
 		add("document", "required: the file name of the source text")
 	} else if !ValidDocumentName(s.Document) {
-		add("document", "%q %s", truncate(s.Document, 80), DocumentNameRule)
+		add("document", "%q %s", strict.Clip(s.Document, 80), DocumentNameRule)
 	}
 	text("headline", s.Headline, true)
 	text("publisher", s.Publisher, false)
 	text("note", s.Note, false)
 	if s.SHA256 != "" && !sha256Pattern.MatchString(s.SHA256) {
-		add("sha256", "%q is not a SHA-256 in lower-case hex (64 digits)", truncate(s.SHA256, 80))
+		add("sha256", "%q is not a SHA-256 in lower-case hex (64 digits)", strict.Clip(s.SHA256, 80))
 	}
 	for _, u := range s.Unknown {
 		switch {
 		case u == UnknownPublisher && s.Publisher != "", u == UnknownURL && s.URL != "":
 			add("unknown", "lists %q, but the source gives one", u)
 		case u != UnknownPublisher && u != UnknownURL:
-			add("unknown", "%q is not %q or %q", truncate(u, 40), UnknownPublisher, UnknownURL)
+			add("unknown", "%q is not %q or %q", strict.Clip(u, 40), UnknownPublisher, UnknownURL)
 		}
 	}
 	if s.URL != "" {
@@ -259,7 +261,7 @@ func (d Date) problems(limits map[string]int, prefix string) []fieldProblem {
 		if d.Value == "" {
 			add("value", "required when precision is %q", d.Precision)
 		} else if _, err := time.Parse(time.DateOnly, d.Value); err != nil {
-			add("value", "%q: %s", truncate(d.Value, 40), dateMessage(err))
+			add("value", "%q: %s", strict.Clip(d.Value, 40), dateMessage(err))
 		}
 		if d.Precision == Resolved && (d.AsGiven == "" || d.Note == "") {
 			add("precision", "a resolved date needs as_given (the source's words) and a note saying how it was resolved")
@@ -301,17 +303,6 @@ func firstRune(s string, f func(rune) bool) rune {
 		}
 	}
 	return utf8.RuneError
-}
-
-// truncate shortens s to at most n bytes for an error message, on a rune boundary.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }
 
 // invalidUTF8 returns the byte offset of the first invalid UTF-8 sequence, or -1.

@@ -11,6 +11,7 @@ import (
 	"slices"
 
 	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/facts/internal/strict"
 )
 
 // Spill holds the facts PackFile has checked until they are packed into shards
@@ -172,7 +173,7 @@ func (p *filePacker) Fact(n int) (facts.Fact, error) {
 		return facts.Fact{}, err
 	}
 	var f facts.Fact
-	if err := strictUnmarshal(line, &f); err != nil {
+	if err := strict.Unmarshal(line, &f); err != nil {
 		return facts.Fact{}, fmt.Errorf("pack dataset: read back fact %d: %w", n+1, err)
 	}
 	return f, nil

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/facts/internal/strict"
 	"github.com/factcard/factcard/facts/panicerr"
 )
 
@@ -92,7 +93,7 @@ func Open(ctx context.Context, cfg Config) (*Dataset, error) {
 		return nil, errors.New("open published dataset: no root prefix")
 	}
 	if !ValidVersion(cfg.Version) {
-		return nil, fmt.Errorf("open published dataset: version %q is not %d hex digits as 'factcard publish' prints", truncate(cfg.Version, 80), VersionDigits)
+		return nil, fmt.Errorf("open published dataset: version %q is not %d hex digits as 'factcard publish' prints", strict.Clip(cfg.Version, 80), VersionDigits)
 	}
 	key := ManifestKey(root, cfg.Version)
 	data, err := cfg.Blobs.Get(ctx, key, MaxManifestBytes)
@@ -140,7 +141,7 @@ func (p *Dataset) Len() int { return p.manifest.facts }
 // An ID in no shard is an error wrapping ErrNotFound, remembered so that asking again
 // costs no read.
 func (p *Dataset) Fact(ctx context.Context, id string) (facts.Fact, error) {
-	notFound := fmt.Errorf("fact %q: %w", truncate(id, 80), facts.ErrNotFound)
+	notFound := fmt.Errorf("fact %q: %w", strict.Clip(id, 80), facts.ErrNotFound)
 	if !facts.ValidID(id) {
 		return facts.Fact{}, notFound
 	}
@@ -253,7 +254,7 @@ func (p *Dataset) ShardIndex(key string) (int, error) {
 	prefix := ShardsPrefix(p.root, p.manifest.version)
 	name, ok := strings.CutPrefix(key, prefix)
 	if !ok {
-		return 0, fmt.Errorf("shard key %q is not under %s: a shard of another dataset version or place", truncate(key, 120), prefix)
+		return 0, fmt.Errorf("shard key %q is not under %s: a shard of another dataset version or place", strict.Clip(key, 120), prefix)
 	}
 	n := p.Shards()
 	num, _ := strings.CutSuffix(name, ".json")
@@ -266,7 +267,7 @@ func (p *Dataset) ShardIndex(key string) (int, error) {
 		i = i*10 + int(c-'0')
 	}
 	if i < 0 || i >= n || ShardName(i, n) != name {
-		return 0, fmt.Errorf("shard key %q names no shard of version %s (%d shards)", truncate(key, 120), p.manifest.version, n)
+		return 0, fmt.Errorf("shard key %q names no shard of version %s (%d shards)", strict.Clip(key, 120), p.manifest.version, n)
 	}
 	return i, nil
 }

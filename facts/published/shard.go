@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/factcard/factcard/facts"
+	"github.com/factcard/factcard/facts/internal/strict"
 )
 
 // A published dataset is a folder of immutable objects, named by its version:
@@ -372,14 +373,14 @@ func encodeJSON(v any) ([]byte, error) {
 // parseManifest decodes and checks a manifest read for version.
 func parseManifest(data []byte, version string) (Manifest, error) {
 	var m Manifest
-	if err := strictUnmarshal(data, &m); err != nil {
+	if err := strict.Unmarshal(data, &m); err != nil {
 		return Manifest{}, fmt.Errorf("parse manifest: %w", err)
 	}
 	switch n := len(m.ShardSHA256); {
 	case m.Format != ManifestFormat:
-		return Manifest{}, fmt.Errorf("manifest format %q, want %q", truncate(m.Format, 40), ManifestFormat)
+		return Manifest{}, fmt.Errorf("manifest format %q, want %q", strict.Clip(m.Format, 40), ManifestFormat)
 	case m.Version != version:
-		return Manifest{}, fmt.Errorf("manifest says version %q, want %q", truncate(m.Version, 40), version)
+		return Manifest{}, fmt.Errorf("manifest says version %q, want %q", strict.Clip(m.Version, 40), version)
 	case manifestVersion(m) != version:
 		return Manifest{}, fmt.Errorf("manifest content does not hash to its version %s: it was changed after publishing", version)
 	case n < 1 || n > MaxShards || len(m.ShardFacts) != n:
@@ -395,7 +396,7 @@ func parseManifest(data []byte, version string) (Manifest, error) {
 			return Manifest{}, fmt.Errorf("manifest: shard %d has %d facts", i, c)
 		}
 		if _, err := hex.DecodeString(m.ShardSHA256[i]); err != nil || len(m.ShardSHA256[i]) != 64 {
-			return Manifest{}, fmt.Errorf("manifest: shard %d hash %q is not a hex SHA-256", i, truncate(m.ShardSHA256[i], 80))
+			return Manifest{}, fmt.Errorf("manifest: shard %d hash %q is not a hex SHA-256", i, strict.Clip(m.ShardSHA256[i], 80))
 		}
 		if got, want := len(m.ShardFilters[i]), filterBytes(c, m.FilterBits); got != want {
 			return Manifest{}, fmt.Errorf("manifest: shard %d filter is %d bytes, want %d for %d facts", i, got, want, c)
@@ -441,11 +442,11 @@ func (s *shard) find(id string) (int, bool) {
 // fact decodes fact j and checks it: a damaged fact is an error, never a wrong fact.
 func (s *shard) fact(j int) (facts.Fact, error) {
 	var f facts.Fact
-	if err := strictUnmarshal(s.line(j), &f); err != nil {
+	if err := strict.Unmarshal(s.line(j), &f); err != nil {
 		return facts.Fact{}, fmt.Errorf("fact %d: %w", j+1, err)
 	}
 	if id := s.id(j); f.ID != id {
-		return facts.Fact{}, fmt.Errorf("fact %d: line says ID %q, fact says %q", j+1, id, truncate(f.ID, 80))
+		return facts.Fact{}, fmt.Errorf("fact %d: line says ID %q, fact says %q", j+1, id, strict.Clip(f.ID, 80))
 	}
 	if err := f.Validate(); err != nil {
 		return facts.Fact{}, err
